@@ -1,0 +1,31 @@
+// @btforge/btf: the BTF kinds registry, the type table and string table, raw read/write,
+// and the bpftool-compatible raw dump.
+
+export * from "./constants.js";
+export { BtfError, type BtfErrorCode, type BtfLocation } from "./errors.js";
+export { BtfStrings } from "./strings.js";
+export { BtfTypeStore } from "./store.js";
+export {
+  BtfTable,
+  type NameRef,
+  type BtfMember,
+  type BtfEnumValue,
+  type BtfEnum64Value,
+  type BtfParam,
+  type BtfDatasecEntry,
+  type BtfTypeView,
+} from "./table.js";
+export type { KindDescriptor, KindRule, KindRuleContext } from "./kinds/descriptor.js";
+export { registerKind, unregisterKind, kindDescriptor, kindByName, registeredKinds, setKindRule } from "./kinds/registry.js";
+export { builtinKinds } from "./kinds/builtin/index.js";
+export { intWord } from "./kinds/builtin/scalars.js";
+export { memberOffset } from "./kinds/builtin/aggregates.js";
+export { enum64Value } from "./kinds/builtin/enums.js";
+export { forEachTypeRef, remapTypeRefs, SIZE_OR_TYPE_SLOT } from "./refs.js";
+export { readHeader, HOST_ORDER, type BtfLayout, type ByteOrder } from "./header.js";
+export { parseBtf, type ParseBtfOptions } from "./parse.js";
+export { writeBtf, type WriteBtfOptions } from "./write.js";
+export { dumpRaw, dumpRawBytes, dumpRawType, type DumpRawOptions } from "./dump.js";
+// Offline validator and kernel check (validate helper).
+export { validateBtf, formatProblems, type ValidateBtfOptions, type ValidationProblem, type ValidationResult } from "./validate/index.js";
+export { kernelAvailable, loadIntoKernel, loadManyIntoKernel, type KernelAvailability, type KernelVerdict } from "./kernel/index.js";

@@ -1,0 +1,130 @@
+// validateBtf: the checks of the kernel's BTF loader (kernel/bpf/btf.c, btf_parse), offline.
+//
+//   header and section placement → string section → pass 1, each record on its own
+//   (check_meta) → rules of plugin kinds → pass 2, resolve every reference (check_all_types)
+//   → type tags before modifiers (check_type_tags)
+//
+// The verdict is the kernel's, and the first problem is the one the kernel logs; pass 1 may
+// add more. The work is on raw bytes with typed arrays (see space.ts): pass 1 has to walk
+// records the table parser would refuse, and pass 2 needs O(1) access by id.
+
+import { BtfKind } from "../constants.js";
+import { kindDescriptor } from "../kinds/registry.js";
+import { parseBtf } from "../parse.js";
+import type { BtfTable } from "../table.js";
+import { writeBtf } from "../write.js";
+import { checkAllTypes, checkTypeTags } from "./check-types.js";
+import { bareProblem, typeProblem } from "./describe.js";
+import { checkHeader, checkStringSection, checkTypeSectionPlacement, isBigEndianBtf, type RawHeader } from "./header.js";
+import { checkAllMetas, type BaseSpace } from "./meta.js";
+import { ProblemList, type ValidationResult } from "./problems.js";
+import { Resolver } from "./resolver.js";
+import type { TypeSpace } from "./space.js";
+
+export interface ValidateBtfOptions {
+  /** The base BTF a split blob (a module's) continues: its ids and string offsets come first. */
+  base?: BtfTable | Uint8Array;
+  /** A file name, carried into the result for messages. */
+  name?: string;
+  /** Stop collecting after this many problems (default 100). */
+  maxProblems?: number;
+}
+
+/** Kinds above the kernel's last one that a plugin registered. */
+function pluginKind(kind: number) {
+  return kind > BtfKind.ENUM64 ? kindDescriptor(kind) : undefined;
+}
+
+/** Runs the registered rules of plugin kinds, on a table parsed from the (pass-1 clean) blob. */
+function runPluginRules(bytes: Uint8Array, space: TypeSpace, ids: number[], base: BtfTable | undefined, out: ProblemList): void {
+  const table = parseBtf(bytes, { base });
+  const ctx = {
+    table,
+    report: (id: number, message: string) => out.add(typeProblem(space, id, message)),
+  };
+  for (const id of ids) kindDescriptor(space.kind(id))!.validate?.(ctx, id);
+}
+
+/** A string section that is well terminated but does not start with "": what split BTF looks like. */
+function looksSplit(bytes: Uint8Array, h: RawHeader): boolean {
+  const start = h.hdrLen + h.strOff;
+  return h.strLen > 0 && bytes[start] !== 0 && bytes[start + h.strLen - 1] === 0;
+}
+
+interface Checked {
+  space: TypeSpace;
+  resolver: Resolver;
+}
+
+/** Every check on one blob; undefined when a problem was found (they are in `out`). */
+function checkBlob(
+  bytes: Uint8Array,
+  base: BaseSpace | undefined,
+  baseTable: () => BtfTable | undefined,
+  out: ProblemList,
+): Checked | undefined {
+  const split = base !== undefined;
+  const hdr = checkHeader(bytes, split);
+  if (!hdr.ok) {
+    const p = bareProblem(undefined, hdr.problem.reason, hdr.problem.offset);
+    if (isBigEndianBtf(bytes)) p.message += " (the blob is big-endian BTF; the kernel loads only its own byte order)";
+    out.add(p);
+    return undefined;
+  }
+  const h = hdr.header;
+  const sectionProblem = checkStringSection(bytes, h, split) ?? checkTypeSectionPlacement(h, split);
+  if (sectionProblem) {
+    const p = bareProblem(undefined, sectionProblem.reason, sectionProblem.offset);
+    if (!split && sectionProblem.reason === "Invalid string section" && looksSplit(bytes, h)) {
+      p.message += " (the strings do not start with \"\": split BTF? give its base)";
+    }
+    out.add(p);
+    return undefined;
+  }
+  const { space, pluginTypes } = checkAllMetas(bytes, h, base, pluginKind, out);
+  if (out.count) return undefined;
+  if (pluginTypes.length) {
+    runPluginRules(bytes, space, pluginTypes, baseTable(), out);
+    if (out.count) return undefined;
+  }
+  const resolver = new Resolver(space, out, base);
+  if (!checkAllTypes(resolver) || !checkTypeTags(resolver)) return undefined;
+  return { space, resolver };
+}
+
+/** Checked bases, so validating many modules against one vmlinux checks it once. */
+const checkedBases = new WeakMap<BtfTable | Uint8Array, BaseSpace>();
+
+/** The base, checked as the kernel checks vmlinux, ready for a split blob to continue. */
+function checkBase(base: BtfTable | Uint8Array, out: ProblemList): BaseSpace | undefined {
+  const known = checkedBases.get(base);
+  if (known) return known;
+  const bytes = base instanceof Uint8Array ? base : writeBtf(base);
+  const baseOut = new ProblemList(1);
+  const checked = checkBlob(bytes, undefined, () => undefined, baseOut);
+  if (!checked) {
+    const p = baseOut.items[0]!;
+    out.add({ ...p, typeId: undefined, offset: undefined, message: `base BTF is invalid: ${p.typeId !== undefined ? `[${p.typeId}] ` : ""}${p.message}` });
+    return undefined;
+  }
+  const { space, resolver } = checked;
+  const ready = { space, resolvedIds: resolver.resolvedIds, resolvedSizes: resolver.resolvedSizes };
+  checkedBases.set(base, ready);
+  return ready;
+}
+
+/**
+ * Checks a raw BTF blob the way the running kernel's BPF_BTF_LOAD does. `ok` is the kernel's
+ * verdict; `problems[0]` is the problem the kernel reports.
+ */
+export function validateBtf(bytes: Uint8Array, options: ValidateBtfOptions = {}): ValidationResult {
+  const out = new ProblemList(options.maxProblems ?? 100);
+  let base: BaseSpace | undefined;
+  if (options.base) base = checkBase(options.base, out);
+  if (!options.base || base) {
+    const given = options.base;
+    const baseTable = () => (given instanceof Uint8Array ? parseBtf(given) : given);
+    checkBlob(bytes, base, baseTable, out);
+  }
+  return { ok: out.count === 0, problems: out.items, ...(options.name !== undefined ? { name: options.name } : {}) };
+}
