@@ -28,4 +28,4 @@ export { writeBtf, type WriteBtfOptions } from "./write.js";
 export { dumpRaw, dumpRawBytes, dumpRawType, type DumpRawOptions } from "./dump.js";
 // Offline validator and kernel check (validate helper).
 export { validateBtf, formatProblems, type ValidateBtfOptions, type ValidationProblem, type ValidationResult } from "./validate/index.js";
-export { kernelAvailable, loadIntoKernel, loadManyIntoKernel, type KernelAvailability, type KernelVerdict } from "./kernel/index.js";
+export { kernelAvailable, loadIntoKernel, loadManyIntoKernel, formatKernelVerdict, type KernelAvailability, type KernelVerdict } from "./kernel/index.js";

@@ -289,12 +289,12 @@ function nameSlots(r: RecordInfo): number[] {
 export const MUTATION_CLASSES = Object.keys(MUTATIONS);
 
 /** `count` mutants, cycling through the classes and seeds, all derived from `seedValue`. */
-export function mutate(seeds: readonly Seed[], count: number, seedValue: number): Mutant[] {
+export function mutate(seeds: readonly Seed[], count: number, seedValue: number, classes: readonly string[] = MUTATION_CLASSES): Mutant[] {
   const rng = prng(seedValue);
   const mutants: Mutant[] = [];
   for (let i = 0; i < count; i++) {
-    const cls = MUTATION_CLASSES[i % MUTATION_CLASSES.length]!;
-    const seed = seeds[Math.floor(i / MUTATION_CLASSES.length) % seeds.length]!;
+    const cls = classes[i % classes.length]!;
+    const seed = seeds[Math.floor(i / classes.length) % seeds.length]!;
     const out = seed.bytes.slice();
     const view = new DataView(out.buffer);
     const typeLen = view.getUint32(12, true);

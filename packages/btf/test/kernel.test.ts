@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { kernelAvailable, loadIntoKernel, loadManyIntoKernel, minimalValidBtf } from "../src/kernel/index.js";
+import { formatKernelVerdict, kernelAvailable, loadIntoKernel, loadManyIntoKernel, minimalValidBtf } from "../src/kernel/index.js";
 
 const availability = kernelAvailable();
 if (!availability.ok) console.warn(`kernel BTF checks skipped: ${availability.reason}`);
@@ -18,6 +18,8 @@ describe.skipIf(!availability.ok)("kernel BTF load helper", () => {
     expect(v.accepted).toBe(false);
     expect(v.errno).toBe("EINVAL");
     expect(v.log).toContain("Total section length too long");
+    expect(formatKernelVerdict(v)).toEqual(["kernel: rejected (EINVAL)", "Total section length too long"]);
+    expect(formatKernelVerdict(v, true)[1]).toBe("magic: 0xeb9f");
   });
 
   test("answers a batch in order, including an empty blob", () => {

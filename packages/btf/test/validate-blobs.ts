@@ -169,7 +169,7 @@ export function allKindsSeed(): BlobBuilder {
   const bits = b.struct("bits", 16, [
     ["x", int, 0, 3], ["y", int, 3, 5], ["e", color, 8, 4], ["z", uchar, 16, 0], ["w", long, 64, 0],
   ], true);
-  const un = b.union("un", 16, [["i", int, 0], ["l", long, 0], ["q", u128, 0], ["ld", ldbl, 0]]);
+  const un = b.union("un", 16, [["i", int, 0], ["l", long, 0], ["q", u128, 0], ["ld", ldbl, 0], ["flag", boolT, 0]]);
   const anon = b.struct("", 24, [["p", pfwd, 0], ["", un, 64]]);
   const proto = b.funcProto(int, [["x", int], ["p", pint]]);
   const fn = b.func("do_thing", proto, 1);

@@ -136,6 +136,7 @@ function typeCases(): RuleCase[] {
     c("STRUCT flexible array at the end", (b) => { const i = b.int("int"); const a = b.array(i, i, 0); b.struct("s", 4, [["a", i, 0], ["f", a, 32]]); }),
     c("UNION member at an offset", (b) => { const i = b.int("int"); b.union("u", 8, [["a", i, 0], ["b", i, 32]]); }, "Invalid member bits_offset"),
     c("STRUCT member past its size", (b) => { const i = b.int("int"); b.struct("s", 4, [["a", i, 64]]); }, "Member bits_offset exceeds its struct size"),
+    c("STRUCT member at bit offset 2^32-1", (b) => { const i = b.int("int"); b.struct("s", 4, [["a", i, 0xffffffff]]); }, "Member bits_offset exceeds its struct size"),
     c("STRUCT member overflowing", (b) => { const i = b.int("int"); b.struct("s", 6, [["a", i, 0], ["b", i, 32]]); }, "Member exceeds struct_size"),
     c("STRUCT member of void", (b) => b.struct("s", 4, [["a", 0, 0]]), "Invalid type_id"),
     c("STRUCT member of a FWD", (b) => { const f = b.fwd("f"); b.struct("s", 4, [["a", f, 0]]); }, "Invalid member"),

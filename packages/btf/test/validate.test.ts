@@ -52,6 +52,8 @@ describe("validateBtf rules", () => {
     const [p] = validateBtf(be.bytes).problems;
     expect(p!.reason).toBe("btf_header not found");
     expect(p!.message).toContain("big-endian");
+    // The rules do not depend on byte order: on request, the blob is checked as a big-endian kernel would.
+    expect(validateBtf(be.bytes, { anyByteOrder: true })).toEqual({ ok: true, problems: [] });
   });
 
   test("pass 1 reports every broken record it can walk past, the kernel's first one first", () => {

@@ -1,3 +1,3 @@
 export { kernelAvailable, minimalValidBtf, type KernelAvailability } from "./available.js";
-export { loadIntoKernel, loadManyIntoKernel, type KernelVerdict } from "./load.js";
+export { formatKernelVerdict, loadIntoKernel, loadManyIntoKernel, type KernelVerdict } from "./load.js";
 export { ensureHelperBinary } from "./helper-binary.js";

@@ -69,3 +69,15 @@ export function loadManyIntoKernel(blobs: readonly Uint8Array[]): KernelVerdict[
 export function loadIntoKernel(bytes: Uint8Array): KernelVerdict {
   return loadManyIntoKernel([bytes])[0]!;
 }
+
+/**
+ * The kernel's verdict for people: a first line ("kernel: accepted" or "kernel: rejected
+ * (EINVAL)"), then the verifier log. Without `fullLog`, only the log's last line on rejection
+ * (where the kernel names the problem), and none on acceptance.
+ */
+export function formatKernelVerdict(v: KernelVerdict, fullLog = false): string[] {
+  const head = v.accepted ? "kernel: accepted" : `kernel: rejected (${v.errno})`;
+  const lines = v.log.trimEnd().split("\n").filter((l) => l.length > 0);
+  if (fullLog) return [head, ...lines];
+  return v.accepted || lines.length === 0 ? [head] : [head, lines[lines.length - 1]!];
+}

@@ -65,7 +65,7 @@ export function typeLine(s: TypeSpace, id: number, withDetails: boolean): string
   const head = `${s.kindName(id)} ${s.nameAt(s.nameOff(id))}`;
   if (!withDetails) return head;
   const d = typeDetails(s, id);
-  return d ? `${head} ${d}` : `${head} `;
+  return d ? `${head} ${d}` : head;
 }
 
 /** The member part of btf_verifier_log_member: "name type_id=.. [bitfield_size=..] bits_offset=..". */

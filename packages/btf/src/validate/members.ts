@@ -4,63 +4,65 @@
 // The arithmetic is the kernel's 32-bit unsigned arithmetic, wrap-around included.
 
 import { BtfKind } from "../constants.js";
+import { roundupBytes } from "./bits.js";
 import { memberProblem, typeProblem } from "./describe.js";
-import { isModifierKind } from "./kinds.js";
 import { Err, type Resolver } from "./resolver.js";
 
 const U32_MAX = 0xffffffff;
-const roundupBytes = (bits: number) => (bits + 7) >>> 3;
+
+/** Reports a problem with member `m` (shown with its resolved type when that differs). */
+function fail(r: Resolver, structId: number, m: number, typeId: number, reason: string): Err {
+  const original = r.s.word(structId, m * 3 + 1);
+  r.out.add(memberProblem(r.s, structId, m, reason, typeId !== original ? typeId : undefined));
+  return Err.EINVAL;
+}
+
+/** The byte-aligned, fits-in-the-struct rule shared by pointer, array, struct and enum members. */
+function byteAlignedFit(r: Resolver, structId: number, m: number, typeId: number, raw: number, memberSize: number): Err {
+  if (raw & 7) return fail(r, structId, m, typeId, "Member is not byte aligned");
+  if ((r.s.sizeType(structId) - (raw >>> 3)) >>> 0 < memberSize) return fail(r, structId, m, typeId, "Member exceeds struct_size");
+  return Err.OK;
+}
 
 /** Checks member `m` of `structId`, whose (possibly resolved) type is `typeId`. */
 export function checkMember(r: Resolver, structId: number, m: number, typeId: number, kflag: boolean): Err {
   const s = r.s;
   const raw = s.word(structId, m * 3 + 2);
-  const structSize = s.sizeType(structId);
-  const original = s.word(structId, m * 3 + 1);
-  const bad = (reason: string): Err => {
-    r.out.add(memberProblem(s, structId, m, reason, typeId !== original ? typeId : undefined));
-    return Err.EINVAL;
-  };
-
-  /** The byte-aligned, fits-in-the-struct rule shared by pointer, array, struct and enum members. */
-  const byteAlignedFit = (memberSize: number): Err => {
-    if (raw & 7) return bad("Member is not byte aligned");
-    if ((structSize - (raw >>> 3)) >>> 0 < memberSize) return bad("Member exceeds struct_size");
-    return Err.OK;
-  };
-
   const kind = r.kind(typeId);
-  if (isModifierKind(kind)) {
-    const resolved = r.idSize(typeId);
-    if (resolved < 0) return bad("Invalid member");
-    return checkMember(r, structId, m, resolved, kflag);
-  }
-  // Pointers, arrays, structs and floats carry no bitfield: with kind_flag the size must be 0.
-  const generic = kind === BtfKind.PTR || kind === BtfKind.ARRAY || kind === BtfKind.STRUCT || kind === BtfKind.UNION || kind === BtfKind.FLOAT;
-  if (kflag && generic && raw >>> 24) return bad("Invalid member bitfield_size");
-
   switch (kind) {
     case BtfKind.INT:
-      return kflag ? intKflagMember(r, typeId, raw, structSize, bad) : intMember(r, typeId, raw, structSize, bad);
-    case BtfKind.PTR:
-      return byteAlignedFit(8);
-    case BtfKind.ARRAY: {
-      if (raw & 7) return bad("Member is not byte aligned");
-      r.idSize(typeId);
-      if ((structSize - (raw >>> 3)) >>> 0 < r.lastSize) return bad("Member exceeds struct_size");
-      return Err.OK;
-    }
-    case BtfKind.STRUCT:
-    case BtfKind.UNION:
-      return byteAlignedFit(s.sizeType(typeId));
+      return kflag ? intKflagMember(r, structId, m, typeId, raw) : intMember(r, structId, m, typeId, raw);
     case BtfKind.ENUM:
     case BtfKind.ENUM64:
-      return kflag ? enumKflagMember(raw, structSize, bad) : byteAlignedFit(s.sizeType(typeId));
+      return kflag ? enumKflagMember(r, structId, m, typeId, raw) : byteAlignedFit(r, structId, m, typeId, raw, s.sizeType(typeId));
+    case BtfKind.TYPEDEF:
+    case BtfKind.VOLATILE:
+    case BtfKind.CONST:
+    case BtfKind.RESTRICT:
+    case BtfKind.TYPE_TAG: {
+      const resolved = r.idSize(typeId);
+      if (resolved < 0) return fail(r, structId, m, typeId, "Invalid member");
+      return checkMember(r, structId, m, resolved, kflag);
+    }
+  }
+  // Pointers, arrays, structs and floats carry no bitfield: with kind_flag the size must be 0.
+  if (kflag && raw >>> 24 && (kind === BtfKind.PTR || kind === BtfKind.ARRAY || kind === BtfKind.STRUCT || kind === BtfKind.UNION || kind === BtfKind.FLOAT)) {
+    return fail(r, structId, m, typeId, "Invalid member bitfield_size");
+  }
+  switch (kind) {
+    case BtfKind.PTR:
+      return byteAlignedFit(r, structId, m, typeId, raw, 8);
+    case BtfKind.ARRAY:
+      if (raw & 7) return fail(r, structId, m, typeId, "Member is not byte aligned");
+      r.idSize(typeId);
+      return byteAlignedFit(r, structId, m, typeId, raw, r.lastSize);
+    case BtfKind.STRUCT:
+    case BtfKind.UNION:
+      return byteAlignedFit(r, structId, m, typeId, raw, s.sizeType(typeId));
     case BtfKind.FLOAT: {
       const size = s.sizeType(typeId);
-      const alignBits = Math.min(8, size) * 8;
-      if (raw % alignBits) return bad("Member is not properly aligned");
-      if (Math.floor(raw / 8) + size > structSize) return bad("Member exceeds struct_size");
+      if (raw % (Math.min(8, size) * 8)) return fail(r, structId, m, typeId, "Member is not properly aligned");
+      if (Math.floor(raw / 8) + size > s.sizeType(structId)) return fail(r, structId, m, typeId, "Member exceeds struct_size");
       return Err.OK;
     }
     default:
@@ -70,46 +72,48 @@ export function checkMember(r: Resolver, structId: number, m: number, typeId: nu
   }
 }
 
-function intMember(r: Resolver, intId: number, raw: number, structSize: number, bad: (reason: string) => Err): Err {
+function intMember(r: Resolver, structId: number, m: number, intId: number, raw: number): Err {
   const data = r.s.word(intId, 0);
+  const structSize = r.s.sizeType(structId);
   const intOffset = (data >>> 16) & 0xff;
-  if (U32_MAX - raw < intOffset) return bad("bits_offset exceeds U32_MAX");
+  if (U32_MAX - raw < intOffset) return fail(r, structId, m, intId, "bits_offset exceeds U32_MAX");
   const bitsOff = raw + intOffset;
   const bytesOffset = bitsOff >>> 3;
   const copyBits = (data & 0xff) + (bitsOff & 7);
-  if (copyBits > 128) return bad("nr_copy_bits exceeds 128");
-  if (structSize < bytesOffset || structSize - bytesOffset < roundupBytes(copyBits)) return bad("Member exceeds struct_size");
+  if (copyBits > 128) return fail(r, structId, m, intId, "nr_copy_bits exceeds 128");
+  if (structSize < bytesOffset || structSize - bytesOffset < roundupBytes(copyBits)) return fail(r, structId, m, intId, "Member exceeds struct_size");
   return Err.OK;
 }
 
-function intKflagMember(r: Resolver, intId: number, raw: number, structSize: number, bad: (reason: string) => Err): Err {
-  if (!r.intIsRegular(intId)) return bad("Invalid member base type");
+function intKflagMember(r: Resolver, structId: number, m: number, intId: number, raw: number): Err {
+  if (!r.intIsRegular(intId)) return fail(r, structId, m, intId, "Invalid member base type");
+  const structSize = r.s.sizeType(structId);
   let bits = raw >>> 24;
   const bitsOff = raw & 0xffffff;
   const intBits = r.s.word(intId, 0) & 0xff;
   if (!bits) {
-    if (bitsOff & 7) return bad("Invalid member offset");
+    if (bitsOff & 7) return fail(r, structId, m, intId, "Invalid member offset");
     bits = intBits;
   } else if (bits > intBits) {
-    return bad("Invalid member bitfield_size");
+    return fail(r, structId, m, intId, "Invalid member bitfield_size");
   }
   const bytesOffset = bitsOff >>> 3;
   const copyBits = bits + (bitsOff & 7);
-  if (copyBits > 128) return bad("nr_copy_bits exceeds 128");
-  if (structSize < bytesOffset || structSize - bytesOffset < roundupBytes(copyBits)) return bad("Member exceeds struct_size");
+  if (copyBits > 128) return fail(r, structId, m, intId, "nr_copy_bits exceeds 128");
+  if (structSize < bytesOffset || structSize - bytesOffset < roundupBytes(copyBits)) return fail(r, structId, m, intId, "Member exceeds struct_size");
   return Err.OK;
 }
 
 /** Enum bitfields: the kernel takes an enum's width as sizeof(int) whatever its size. */
-function enumKflagMember(raw: number, structSize: number, bad: (reason: string) => Err): Err {
+function enumKflagMember(r: Resolver, structId: number, m: number, enumId: number, raw: number): Err {
   let bits = raw >>> 24;
   const bitsOff = raw & 0xffffff;
   if (!bits) {
-    if (bitsOff & 7) return bad("Member is not byte aligned");
+    if (bitsOff & 7) return fail(r, structId, m, enumId, "Member is not byte aligned");
     bits = 32;
   } else if (bits > 32) {
-    return bad("Invalid member bitfield_size");
+    return fail(r, structId, m, enumId, "Invalid member bitfield_size");
   }
-  if (structSize < roundupBytes(bitsOff + bits)) return bad("Member exceeds struct_size");
+  if (r.s.sizeType(structId) < roundupBytes(bitsOff + bits)) return fail(r, structId, m, enumId, "Member exceeds struct_size");
   return Err.OK;
 }

@@ -8,6 +8,7 @@
 // reported and the walk continues, so one run can report several broken types.
 
 import { BtfKind, BTF_MAX_TYPE } from "../constants.js";
+import { roundupBytes } from "./bits.js";
 import { isValidIdentifier, isValidSectionName } from "./ctype.js";
 import { bareProblem, memberProblem, typeProblem, vsiProblem, type ProblemSink } from "./describe.js";
 import type { TypeSpace } from "./space.js";
@@ -15,7 +16,6 @@ import type { TypeSpace } from "./space.js";
 export type MetaCheck = (s: TypeSpace, id: number, metaLeft: number, out: ProblemSink) => number;
 
 const typeIdValid = (t: number) => t <= BTF_MAX_TYPE;
-const roundupBytes = (bits: number) => (bits + 7) >>> 3;
 const isPowerOf2 = (n: number) => n !== 0 && (n & (n - 1)) === 0;
 
 /** The record does not fit: logged without details, and the walk stops. */
@@ -80,31 +80,40 @@ function checkArray(s: TypeSpace, id: number, metaLeft: number, out: ProblemSink
   return 12;
 }
 
-function checkStruct(s: TypeSpace, id: number, metaLeft: number, out: ProblemSink): number {
-  const vlen = s.vlen(id);
-  const needed = vlen * 12;
-  if (metaLeft < needed) return short(s, id, metaLeft, needed, out);
-  const nameOff = s.nameOff(id);
-  if (nameOff && !isValidIdentifier(s.strings, nameOff)) return out.add(typeProblem(s, id, "Invalid name")), needed;
+/** The first problem with the members of a STRUCT or UNION (in pass 1), or undefined. */
+function memberMetaProblem(s: TypeSpace, id: number, vlen: number): [member: number, reason: string] | undefined {
   const isUnion = s.kind(id) === BtfKind.UNION;
   const kflag = s.kflag(id);
   const size = s.sizeType(id);
   let lastOffset = 0;
   for (let i = 0; i < vlen; i++) {
-    const bad = (reason: string) => (out.add(memberProblem(s, id, i, reason)), needed);
     const mName = s.word(id, i * 3);
-    if (!s.validNameOffset(mName)) return bad(`Invalid member name_offset:${mName}`);
-    if (mName && !isValidIdentifier(s.strings, mName)) return bad("Invalid name");
+    if (!s.validNameOffset(mName)) return [i, `Invalid member name_offset:${mName}`];
+    if (mName && !isValidIdentifier(s.strings, mName)) return [i, "Invalid name"];
     const mType = s.word(id, i * 3 + 1);
-    if (!mType || !typeIdValid(mType)) return bad("Invalid type_id");
+    if (!mType || !typeIdValid(mType)) return [i, "Invalid type_id"];
     const raw = s.word(id, i * 3 + 2);
     const offset = kflag ? raw & 0xffffff : raw;
-    if (isUnion && offset) return bad("Invalid member bits_offset");
+    if (isUnion && offset) return [i, "Invalid member bits_offset"];
     // ">" rather than ">=": a flexible array member may share the offset of its predecessor.
-    if (lastOffset > offset) return bad("Invalid member bits_offset");
-    if (roundupBytes(offset) > size) return bad("Member bits_offset exceeds its struct size");
+    if (lastOffset > offset) return [i, "Invalid member bits_offset"];
+    if (roundupBytes(offset) > size) return [i, "Member bits_offset exceeds its struct size"];
     lastOffset = offset;
   }
+  return undefined;
+}
+
+function checkStruct(s: TypeSpace, id: number, metaLeft: number, out: ProblemSink): number {
+  const vlen = s.vlen(id);
+  const needed = vlen * 12;
+  if (metaLeft < needed) return short(s, id, metaLeft, needed, out);
+  const nameOff = s.nameOff(id);
+  if (nameOff && !isValidIdentifier(s.strings, nameOff)) {
+    out.add(typeProblem(s, id, "Invalid name"));
+    return needed;
+  }
+  const problem = memberMetaProblem(s, id, vlen);
+  if (problem) out.add(memberProblem(s, id, problem[0], problem[1]));
   return needed;
 }
 

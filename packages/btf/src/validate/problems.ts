@@ -18,6 +18,8 @@ export interface ValidationResult {
   problems: ValidationProblem[];
   /** The file name the caller gave, if any. */
   name?: string;
+  /** What the verdict does not cover, when it matters for this blob (not problems). */
+  notes?: string[];
 }
 
 /** One line per problem, as the kernel's verifier log puts it: `[typeId] message`. */

@@ -4,6 +4,8 @@
 // string offsets continue the base's, so with both concatenated every id and offset indexes
 // these arrays directly, with no per-type objects.
 
+import { kindDescriptor } from "../kinds/registry.js";
+
 export const KIND_NAMES: readonly string[] = [
   "UNKNOWN", "INT", "PTR", "ARRAY", "STRUCT", "UNION", "ENUM", "FWD", "TYPEDEF", "VOLATILE",
   "CONST", "RESTRICT", "FUNC", "FUNC_PROTO", "VAR", "DATASEC", "FLOAT", "DECL_TAG", "TYPE_TAG", "ENUM64",
@@ -78,7 +80,7 @@ export class TypeSpace {
 
   kindName(id: number): string {
     const k = this.kind(id);
-    return KIND_NAMES[k] ?? `KIND${k}`;
+    return KIND_NAMES[k] ?? kindDescriptor(k)?.name ?? `KIND${k}`;
   }
 
   /** Whether the string at `off` is empty or absent (DECL_TAG and TYPE_TAG need a value). */

@@ -13,6 +13,7 @@ import { kindDescriptor } from "../kinds/registry.js";
 import { parseBtf } from "../parse.js";
 import type { BtfTable } from "../table.js";
 import { writeBtf } from "../write.js";
+import { bigEndianToLittle } from "./byte-order.js";
 import { checkAllTypes, checkTypeTags } from "./check-types.js";
 import { bareProblem, typeProblem } from "./describe.js";
 import { checkHeader, checkStringSection, checkTypeSectionPlacement, isBigEndianBtf, type RawHeader } from "./header.js";
@@ -20,6 +21,7 @@ import { checkAllMetas, type BaseSpace } from "./meta.js";
 import { ProblemList, type ValidationResult } from "./problems.js";
 import { Resolver } from "./resolver.js";
 import type { TypeSpace } from "./space.js";
+import { structsWithSpecialFields } from "./special-fields.js";
 
 export interface ValidateBtfOptions {
   /** The base BTF a split blob (a module's) continues: its ids and string offsets come first. */
@@ -28,6 +30,11 @@ export interface ValidateBtfOptions {
   name?: string;
   /** Stop collecting after this many problems (default 100). */
   maxProblems?: number;
+  /**
+   * Check big-endian BTF too (as the kernel of a big-endian machine would), instead of
+   * rejecting it as this machine's kernel does. Off by default: the verdict is this kernel's.
+   */
+  anyByteOrder?: boolean;
 }
 
 /** Kinds above the kernel's last one that a plugin registered. */
@@ -37,7 +44,13 @@ function pluginKind(kind: number) {
 
 /** Runs the registered rules of plugin kinds, on a table parsed from the (pass-1 clean) blob. */
 function runPluginRules(bytes: Uint8Array, space: TypeSpace, ids: number[], base: BtfTable | undefined, out: ProblemList): void {
-  const table = parseBtf(bytes, { base });
+  let table: BtfTable;
+  try {
+    table = parseBtf(bytes, { base });
+  } catch (err) {
+    out.add(bareProblem(ids[0], `cannot read the blob for the rules of plugin kinds: ${(err as Error).message}`));
+    return;
+  }
   const ctx = {
     table,
     report: (id: number, message: string) => out.add(typeProblem(space, id, message)),
@@ -92,6 +105,16 @@ function checkBlob(
   return { space, resolver };
 }
 
+/** What the verdict does not cover: the kernel's BPF special-field rules, where they apply. */
+function specialFieldNotes(space: TypeSpace): string[] {
+  const structs = structsWithSpecialFields(space);
+  if (!structs.length) return [];
+  return [
+    `the kernel also applies its BPF special-field rules (spin locks, lists, rbtrees, refcounts, kptrs) to ${structs.join(", ")}` +
+      `${structs.length === 3 ? " and maybe more" : ""}; those rules depend on the running kernel and are not checked offline`,
+  ];
+}
+
 /** Checked bases, so validating many modules against one vmlinux checks it once. */
 const checkedBases = new WeakMap<BtfTable | Uint8Array, BaseSpace>();
 
@@ -99,7 +122,8 @@ const checkedBases = new WeakMap<BtfTable | Uint8Array, BaseSpace>();
 function checkBase(base: BtfTable | Uint8Array, out: ProblemList): BaseSpace | undefined {
   const known = checkedBases.get(base);
   if (known) return known;
-  const bytes = base instanceof Uint8Array ? base : writeBtf(base);
+  // A table is serialized in this machine's order: its own layout may be big-endian.
+  const bytes = base instanceof Uint8Array ? base : writeBtf(base, { endianness: "little" });
   const baseOut = new ProblemList(1);
   const checked = checkBlob(bytes, undefined, () => undefined, baseOut);
   if (!checked) {
@@ -119,12 +143,21 @@ function checkBase(base: BtfTable | Uint8Array, out: ProblemList): BaseSpace | u
  */
 export function validateBtf(bytes: Uint8Array, options: ValidateBtfOptions = {}): ValidationResult {
   const out = new ProblemList(options.maxProblems ?? 100);
+  const hostOrder = (b: Uint8Array) => (options.anyByteOrder && isBigEndianBtf(b) ? bigEndianToLittle(b) ?? b : b);
+  bytes = hostOrder(bytes);
   let base: BaseSpace | undefined;
-  if (options.base) base = checkBase(options.base, out);
+  if (options.base) base = checkBase(options.base instanceof Uint8Array ? hostOrder(options.base) : options.base, out);
+  let notes: string[] = [];
   if (!options.base || base) {
     const given = options.base;
     const baseTable = () => (given instanceof Uint8Array ? parseBtf(given) : given);
-    checkBlob(bytes, base, baseTable, out);
+    const checked = checkBlob(bytes, base, baseTable, out);
+    if (checked && !base) notes = specialFieldNotes(checked.space);
   }
-  return { ok: out.count === 0, problems: out.items, ...(options.name !== undefined ? { name: options.name } : {}) };
+  return {
+    ok: out.count === 0,
+    problems: out.items,
+    ...(options.name !== undefined ? { name: options.name } : {}),
+    ...(notes.length ? { notes } : {}),
+  };
 }

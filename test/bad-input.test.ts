@@ -1,0 +1,110 @@
+/**
+ * Bad input (issue 2 and the brief's standards): not an ELF, truncated, corrupt DWARF, no DWARF.
+ * Each gets ONE clear line on stderr naming the file (and the place where there is one), a
+ * non-zero exit, no stack trace and no hang.
+ */
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import { ElfFile } from "@btforge/elf";
+import { cliMissing, runCli } from "./support/cli.js";
+import { SAMPLE_OBJECT } from "./support/paths.js";
+import { skipBecause, toolMissing } from "./support/tools.js";
+
+const dir = mkdtempSync(join(tmpdir(), "btforge-bad-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A copy of the sample with `patch` applied to the bytes of its .debug_info section. */
+function withDebugInfo(name: string, patch: (info: Uint8Array) => void): string {
+  const bytes = new Uint8Array(readFileSync(SAMPLE_OBJECT));
+  const elf = ElfFile.fromBytes(bytes, name);
+  const info = elf.findSection(".debug_info")!;
+  patch(bytes.subarray(info.offset, info.offset + info.size));
+  const path = join(dir, name);
+  writeFileSync(path, bytes);
+  return path;
+}
+
+function expectOneLineError(r: { code: number | null; stderr: string; timedOut: boolean }, file: string, place?: RegExp) {
+  expect(r.timedOut).toBe(false);
+  expect(r.code).not.toBe(0);
+  const lines = r.stderr.trimEnd().split("\n");
+  expect(lines, r.stderr).toHaveLength(1);
+  expect(lines[0]).toContain(file);
+  expect(lines[0]).not.toMatch(/\n\s+at /);
+  if (place) expect(lines[0]).toMatch(place);
+}
+
+describe("dwarf-stats on bad input", () => {
+  const skip = skipBecause(cliMissing(), "bad-input CLI tests");
+
+  test.skipIf(skip)("a file that is not ELF", async () => {
+    const path = join(dir, "not-elf.txt");
+    writeFileSync(path, "this is not an ELF file\n".repeat(10));
+    expectOneLineError(await runCli(["dwarf-stats", path]), path);
+  });
+
+  test.skipIf(skip)("a missing file", async () => {
+    const path = join(dir, "does-not-exist.o");
+    expectOneLineError(await runCli(["dwarf-stats", path]), path);
+  });
+
+  test.skipIf(skip)("an ELF truncated in its section headers", async () => {
+    const path = join(dir, "truncated.o");
+    const bytes = readFileSync(SAMPLE_OBJECT);
+    writeFileSync(path, bytes.subarray(0, bytes.length - 100));
+    expectOneLineError(await runCli(["dwarf-stats", path]), path);
+  });
+
+  test.skipIf(skip)("an ELF truncated to its header", async () => {
+    const path = join(dir, "header-only.o");
+    writeFileSync(path, readFileSync(SAMPLE_OBJECT).subarray(0, 40));
+    expectOneLineError(await runCli(["dwarf-stats", path]), path);
+  });
+
+  test.skipIf(skip)("a unit length beyond .debug_info", async () => {
+    const path = withDebugInfo("unit-length.o", (info) => new DataView(info.buffer, info.byteOffset).setUint32(0, info.length * 4, true));
+    expectOneLineError(await runCli(["dwarf-stats", path]), path, /debug_info.*0x0\b|debug_info.*offset 0/);
+  });
+
+  test.skipIf(skip)("an abbreviation code that does not exist", async () => {
+    // DWARF 5 compile unit header is 12 bytes; the first DIE's abbreviation code follows.
+    const path = withDebugInfo("abbrev-code.o", (info) => {
+      info[12] = 0x7f;
+    });
+    expectOneLineError(await runCli(["dwarf-stats", path]), path, /debug_info/);
+  });
+
+  test.skipIf(skip)("an unknown DWARF version", async () => {
+    const path = withDebugInfo("version.o", (info) => {
+      info[4] = 9;
+      info[5] = 0;
+    });
+    expectOneLineError(await runCli(["dwarf-stats", path]), path, /debug_info/);
+  });
+
+  test.skipIf(skip || !!skipBecause(toolMissing("objcopy"), "no-DWARF case"))("an ELF without DWARF", async () => {
+    const path = join(dir, "stripped.o");
+    copyFileSync(SAMPLE_OBJECT, path);
+    execFileSync("objcopy", ["--strip-debug", path]);
+    expectOneLineError(await runCli(["dwarf-stats", path]), path, /DWARF|debug_info/);
+  });
+
+  test.skipIf(skip)("random bytes after a valid ELF magic never hang or crash", async () => {
+    let seed = 12345;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) & 0xff;
+    const sample = readFileSync(SAMPLE_OBJECT);
+    for (let i = 0; i < 8; i++) {
+      const bytes = Buffer.from(sample);
+      for (let k = 0; k < 40; k++) bytes[64 + ((rand() << 8) | rand()) % (bytes.length - 64)] = rand();
+      const path = join(dir, `fuzz-${i}.o`);
+      writeFileSync(path, bytes);
+      const r = await runCli(["dwarf-stats", path, "--json"], { timeoutMs: 20_000 });
+      expect(r.timedOut).toBe(false);
+      expect(r.signal).toBeNull();
+      if (r.code !== 0) expectOneLineError(r, path);
+    }
+  });
+});
