@@ -1,0 +1,60 @@
+// Every error code core raises, with the factory that words its message, in one place. Errors from
+// the readers (ElfError, DwarfError, BtfError) keep their own codes when core wraps them.
+
+const q = (s: string) => JSON.stringify(s);
+
+export const messages = {
+  /** The input file does not exist. */
+  INPUT_NOT_FOUND: (file: string) => `cannot read ${file}: no such file`,
+  /** The input file exists but cannot be read. */
+  INPUT_UNREADABLE: (file: string, why: string) => `cannot read ${file}: ${why}`,
+  /** The input has no .debug_info (nor .debug_types): nothing to encode. */
+  NO_DWARF: () => "no DWARF: the file has no .debug_info section (built without -g, or stripped?)",
+  /** A BTF input that is neither raw BTF nor an ELF with .BTF. */
+  NO_BTF: () => "no BTF: the file is neither raw BTF nor an ELF with a .BTF section",
+  /** A phase needs what an earlier phase should have produced. */
+  NOT_LOADED: (what: string, phase: string) => `${what} is not loaded (the ${phase} phase loads it: is its plugin missing?)`,
+  /** A plugin threw something that is not a located reader error. */
+  PLUGIN_FAILED: (plugin: string, hook: string, detail: string) => `plugin ${q(plugin)} failed in ${hook}: ${detail}`,
+  /** Writing the output failed (the input is left untouched). */
+  OUTPUT_FAILED: (file: string, why: string) => `cannot write ${file}: ${why}`,
+  /** The encoded BTF does not pass the validator. */
+  VALIDATION_FAILED: (count: number) => `the BTF does not validate (${count} problem${count === 1 ? "" : "s"})`,
+  /** Something failed outside any plugin (a bug, or an error core did not expect). */
+  INTERNAL: (detail: string) => detail,
+  /** A command line that asks for something impossible. */
+  USAGE: (why: string) => why,
+  /** One or more problems in configuration files; each problem is its own line. */
+  CONFIG_INVALID: (count: number) => `invalid configuration (${count} problem${count === 1 ? "" : "s"})`,
+  /** A config file that cosmiconfig could not read or parse. */
+  CONFIG_UNREADABLE: (file: string, detail: string) => `${file}: cannot read configuration: ${detail}`,
+  /** `--config FILE` or an `extends` path that does not exist. */
+  CONFIG_NOT_FOUND: (file: string) => `${file}: configuration file not found`,
+  /** `--profile NAME` or `extends: NAME` naming no file in config/. */
+  PROFILE_NOT_FOUND: (name: string, known: readonly string[]) =>
+    `unknown profile ${q(name)} (known: ${known.length > 0 ? known.join(", ") : "none"})`,
+  /** A chain of `extends` that comes back to a file already in it. */
+  EXTENDS_CYCLE: (chain: readonly string[]) => `extends cycle: ${chain.join(" -> ")}`,
+  /** A plugin reference that is neither a registered name, an installed package nor an existing path. */
+  PLUGIN_NOT_FOUND: (ref: string, builtins: readonly string[]) =>
+    `plugin ${q(ref)} not found (registered: ${builtins.join(", ")}; else an npm package name, or a path starting with ./)`,
+  /** A plugin module whose export is not a plugin class, factory or object with apply(). */
+  PLUGIN_INVALID: (ref: string, detail: string) => `plugin ${q(ref)} is not a plugin: ${detail}`,
+  /** Plugin options that fail the plugin's own schema. */
+  PLUGIN_OPTIONS: (plugin: string, path: string, detail: string) => `plugin ${q(plugin)}: option ${path}: ${detail}`,
+} as const;
+
+export type BtforgeErrorCode = keyof typeof messages;
+
+/** Codes that are the user's configuration or command line, not the input: the CLI exits 2 for them. */
+export const USAGE_CODES: ReadonlySet<string> = new Set<BtforgeErrorCode>([
+  "USAGE",
+  "CONFIG_INVALID",
+  "CONFIG_UNREADABLE",
+  "CONFIG_NOT_FOUND",
+  "PROFILE_NOT_FOUND",
+  "EXTENDS_CYCLE",
+  "PLUGIN_NOT_FOUND",
+  "PLUGIN_INVALID",
+  "PLUGIN_OPTIONS",
+]);
