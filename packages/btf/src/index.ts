@@ -26,6 +26,7 @@ export { readHeader, HOST_ORDER, type BtfLayout, type ByteOrder } from "./header
 export { parseBtf, type ParseBtfOptions } from "./parse.js";
 export { writeBtf, type WriteBtfOptions } from "./write.js";
 export { dumpRaw, dumpRawBytes, dumpRawType, type DumpRawOptions } from "./dump.js";
+export { mergeSplitBtf } from "./merge.js";
 // Offline validator and kernel check (validate helper).
 export { validateBtf, formatProblems, type ValidateBtfOptions, type ValidationProblem, type ValidationResult } from "./validate/index.js";
 export { kernelAvailable, loadIntoKernel, loadManyIntoKernel, formatKernelVerdict, type KernelAvailability, type KernelVerdict } from "./kernel/index.js";

@@ -20,6 +20,8 @@ export const messages = {
   OUTPUT_FAILED: (file: string, why: string) => `cannot write ${file}: ${why}`,
   /** The encoded BTF does not pass the validator. */
   VALIDATION_FAILED: (count: number) => `the BTF does not validate (${count} problem${count === 1 ? "" : "s"})`,
+  /** The running kernel refused the BTF (BPF_BTF_LOAD). */
+  KERNEL_REJECTED: (errno: string) => `the kernel rejected the BTF (${errno})`,
   /** Something failed outside any plugin (a bug, or an error core did not expect). */
   INTERNAL: (detail: string) => detail,
   /** A command line that asks for something impossible. */
