@@ -16,16 +16,18 @@ import { skipBecause, toolMissing } from "./support/tools.js";
 const dir = mkdtempSync(join(tmpdir(), "btforge-bad-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A copy of the sample with `patch` applied to the bytes of its .debug_info section. */
-function withDebugInfo(name: string, patch: (info: Uint8Array) => void): string {
+/** A copy of the sample with `patch` applied to the bytes of one of its sections. */
+function withSection(section: string, name: string, patch: (info: Uint8Array) => void): string {
   const bytes = new Uint8Array(readFileSync(SAMPLE_OBJECT));
   const elf = ElfFile.fromBytes(bytes, name);
-  const info = elf.findSection(".debug_info")!;
+  const info = elf.findSection(section)!;
   patch(bytes.subarray(info.offset, info.offset + info.size));
   const path = join(dir, name);
   writeFileSync(path, bytes);
   return path;
 }
+
+const withDebugInfo = (name: string, patch: (info: Uint8Array) => void) => withSection(".debug_info", name, patch);
 
 function expectOneLineError(r: { code: number | null; stderr: string; timedOut: boolean }, file: string, place?: RegExp) {
   expect(r.timedOut).toBe(false);
@@ -83,6 +85,43 @@ describe("dwarf-stats on bad input", () => {
       info[5] = 0;
     });
     expectOneLineError(await runCli(["dwarf-stats", path]), path, /debug_info/);
+  });
+
+  test.skipIf(skip)("an unknown attribute form in .debug_abbrev", async () => {
+    // The first abbreviation: code, tag, children flag, then (attribute, form) pairs; 0x7f is no form.
+    const path = withSection(".debug_abbrev", "abbrev-form.o", (abbrev) => {
+      let p = 0;
+      const skipLeb = () => {
+        while (abbrev[p]! & 0x80) p++;
+        p++;
+      };
+      skipLeb(); // code
+      skipLeb(); // tag
+      p++; // children
+      skipLeb(); // first attribute name
+      abbrev[p] = 0x7f;
+    });
+    expectOneLineError(await runCli(["dwarf-stats", path]), path, /debug_(info|abbrev)/);
+  });
+
+  test.skipIf(skip)("random byte flips in .debug_abbrev: one line or a result, never a hang or a crash", async () => {
+    let seed = 777;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) & 0x7fff;
+    let failures = 0;
+    for (let i = 0; i < 12; i++) {
+      const path = withSection(".debug_abbrev", `abbrev-flip-${i}.o`, (abbrev) => {
+        abbrev[rand() % abbrev.length] ^= 1 << rand() % 8;
+      });
+      const r = await runCli(["dwarf-stats", path, "--json"], { timeoutMs: 20_000 });
+      expect(r.timedOut).toBe(false);
+      expect(r.signal).toBeNull();
+      if (r.code !== 0) {
+        failures++;
+        expectOneLineError(r, path);
+      }
+    }
+    // Most flips break the stream; a test where none did would prove nothing.
+    expect(failures).toBeGreaterThan(0);
   });
 
   test.skipIf(skip || !!skipBecause(toolMissing("objcopy"), "no-DWARF case"))("an ELF without DWARF", async () => {
