@@ -34,11 +34,21 @@ interface Plan {
   target: number;
 }
 
-export function writeElfWithSection(srcPath: string, dstPath: string, sectionName: string, data: Uint8Array): void {
+export interface WriteSectionOptions {
+  /**
+   * Allow replacing an allocated section, as `pahole -J` replaces a vmlinux's own `.BTF`: the
+   * section header then points at the new bytes (address and flags kept) while the program headers,
+   * and so the loaded image, still cover the old ones. Right for tools that read `.BTF` from the
+   * file; a bootable image is relinked by the kernel build instead.
+   */
+  replaceAllocated?: boolean;
+}
+
+export function writeElfWithSection(srcPath: string, dstPath: string, sectionName: string, data: Uint8Array, options: WriteSectionOptions = {}): void {
   if (sectionName === "" || sectionName.includes("\0")) throw elfError("ELF_WRITE", dstPath, `invalid section name ${JSON.stringify(sectionName)}`);
   const source = new FileSource(srcPath);
   try {
-    const plan = planLayout(source, sectionName, data.length);
+    const plan = planLayout(source, sectionName, data.length, options);
     const tmpPath = join(dirname(dstPath), `.${basename(dstPath)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
     writeAtomically(tmpPath, dstPath, fstatSync(source.fd()).mode & 0o7777, (fd) => {
       copyPrefix(source, fd, plan.prefixEnd);
@@ -53,13 +63,13 @@ export function writeElfWithSection(srcPath: string, dstPath: string, sectionNam
   }
 }
 
-function planLayout(source: FileSource, name: string, dataSize: number): Plan {
+function planLayout(source: FileSource, name: string, dataSize: number, options: WriteSectionOptions): Plan {
   const file = source.name;
   const header = readHeader(source);
   const { sections, shstrndx } = readSectionTable(source, header);
   if (sections.length === 0 || shstrndx === SHN.UNDEF) throw elfError("ELF_WRITE", file, "has no section header table or no section name table to add a section to");
   const existing = sections.find((s) => s.name === name);
-  if (existing) checkReplaceable(file, existing, sections, shstrndx);
+  if (existing) checkReplaceable(file, existing, sections, shstrndx, options);
   const oldNames = source.read(sections[shstrndx]!.offset, sections[shstrndx]!.size, "the section name table").bytes;
   const nameOffset = existing ? -1 : findString(oldNames, name);
   const growNames = !existing && nameOffset < 0;
@@ -99,10 +109,11 @@ function planLayout(source: FileSource, name: string, dataSize: number): Plan {
   };
 }
 
-/** Only a plain non-allocated section that nothing refers to can be swapped for new bytes. */
-function checkReplaceable(file: string, s: ElfSection, sections: ElfSection[], shstrndx: number): void {
+/** Only a plain section that nothing refers to can be swapped for new bytes (allocated ones on request). */
+function checkReplaceable(file: string, s: ElfSection, sections: ElfSection[], shstrndx: number, options: WriteSectionOptions): void {
   const refuse = (why: string) => elfError("ELF_WRITE", file, `cannot replace: ${why}`, s.name);
-  if ((s.flags & SHF.ALLOC) !== 0n) throw refuse("it is allocated (part of the loaded image)");
+  if ((s.flags & SHF.ALLOC) !== 0n && !options.replaceAllocated) throw refuse("it is allocated (part of the loaded image)");
+  if ((s.flags & SHF.ALLOC) !== 0n && s.type !== SHT.PROGBITS) throw refuse("it is allocated and not PROGBITS");
   if ((s.flags & SHF.GROUP) !== 0n) throw refuse("it is a member of a section group");
   if (s.index === shstrndx) throw refuse("it is the section name table");
   const user = sections.find((o) => o.link === s.index || ((o.type === SHT.REL || o.type === SHT.RELA) && o.info === s.index));
@@ -146,13 +157,17 @@ function sectionHeaderTable(source: FileSource, plan: Plan, dataSize: number): U
   const base = plan.target * layout.size;
   if (plan.nameOffset >= 0) fields.set(base, layout.name, plan.nameOffset);
   fields.set(base, layout.type, SHT.PROGBITS);
-  fields.set(base, layout.flags, 0);
-  fields.set(base, layout.addr, 0);
+  // A replaced allocated section keeps its address, flags and alignment (as libelf does for pahole).
+  const keepPlacement = plan.target < sections.length && (sections[plan.target]!.flags & SHF.ALLOC) !== 0n;
+  if (!keepPlacement) {
+    fields.set(base, layout.flags, 0);
+    fields.set(base, layout.addr, 0);
+    fields.set(base, layout.addralign, NEW_SECTION_ALIGN);
+  }
   fields.set(base, layout.offset, plan.dataOffset);
   fields.set(base, layout.size_, dataSize);
   fields.set(base, layout.link, 0);
   fields.set(base, layout.info, 0);
-  fields.set(base, layout.addralign, NEW_SECTION_ALIGN);
   fields.set(base, layout.entsize, 0);
   return table;
 }

@@ -50,6 +50,33 @@ describe.skipIf(skipReason)("vmlinux", () => {
     expect(elf.readDebugSection(".debug_info")).toBe(info);
     elf.close();
   }, 120_000);
+
+  test("its allocated .BTF is replaced only on request, keeping address, flags and every other section", () => {
+    const dir = mkdtempSync(join(tmpdir(), "btforge-vmlinux-"));
+    try {
+      const dst = join(dir, "vmlinux");
+      const data = new Uint8Array(4096).map((_, i) => i & 0xff);
+      expect(() => writeElfWithSection(vmlinux, dst, ".BTF", data)).toThrow(/cannot replace: it is allocated/);
+      expect(existsSync(dst)).toBe(false);
+      writeElfWithSection(vmlinux, dst, ".BTF", data, { replaceAllocated: true });
+      const before = ElfFile.open(vmlinux);
+      const after = ElfFile.open(dst);
+      const oldBtf = before.findSection(".BTF")!;
+      const newBtf = after.findSection(".BTF")!;
+      expect([newBtf.addr, newBtf.flags, newBtf.size]).toEqual([oldBtf.addr, oldBtf.flags, data.length]);
+      expect(after.readSection(".BTF")).toEqual(data);
+      for (const s of before.sections) {
+        if (s.name === ".BTF" || s.type === SHT.NOBITS || s.size > 64 << 20) continue;
+        const t = after.sections[s.index]!;
+        expect([t.name, t.offset, t.size]).toEqual([s.name, s.offset, s.size]);
+        expect(Buffer.compare(after.readSectionRaw(t), before.readSectionRaw(s)), s.name).toBe(0);
+      }
+      before.close();
+      after.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
 });
 
 describe.skipIf(skipReason || modules.length === 0)("modules", () => {
