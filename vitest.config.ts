@@ -8,6 +8,7 @@ const alias = {
   "@btforge/dwarf": src("./packages/dwarf/src/index.ts"),
   "@btforge/btf": src("./packages/btf/src/index.ts"),
   "@btforge/core": src("./packages/core/src/index.ts"),
+  "@btforge/plugin-dedup": src("./plugins/dedup/src/index.ts"),
 };
 
 export default defineConfig({

@@ -1,6 +1,7 @@
 // One input going through the phases: the parsed ELF and DWARF, what plugins build from them,
 // diagnostics and timings. Several Encodings (one per profile) may share one parsed input: see
 // Encoder.runOn.
+import { BtfTable } from "@btforge/btf";
 import type { DwarfFile } from "@btforge/dwarf";
 import type { ElfFile, ElfSection } from "@btforge/elf";
 import type { ResolvedConfig } from "./config/resolved.js";
@@ -57,6 +58,8 @@ export class Encoding {
   readonly features: Readonly<Features>;
   readonly diagnostics: Diagnostic[] = [];
   readonly timings: Timings = { phases: {}, taps: [] };
+  /** The BTF being built: the types and symbols phases fill it; a finalize plugin (dedup) may replace it. */
+  btf: BtfTable = new BtfTable();
   /** Results plugins hand to each other or to the caller, keyed by a name the producer documents. */
   readonly artifacts = new Map<string, unknown>();
   readonly progress: ProgressReporter;
