@@ -51,7 +51,7 @@ export function checkMember(r: Resolver, structId: number, m: number, typeId: nu
   }
   switch (kind) {
     case BtfKind.PTR:
-      return byteAlignedFit(r, structId, m, typeId, raw, 8);
+      return byteAlignedFit(r, structId, m, typeId, raw, r.pointerSize);
     case BtfKind.ARRAY:
       if (raw & 7) return fail(r, structId, m, typeId, "Member is not byte aligned");
       r.idSize(typeId);
@@ -61,7 +61,8 @@ export function checkMember(r: Resolver, structId: number, m: number, typeId: nu
       return byteAlignedFit(r, structId, m, typeId, raw, s.sizeType(typeId));
     case BtfKind.FLOAT: {
       const size = s.sizeType(typeId);
-      if (raw % (Math.min(8, size) * 8)) return fail(r, structId, m, typeId, "Member is not properly aligned");
+      // The kernel aligns to min(sizeof(void *), size): a 32-bit target's double is 4-aligned.
+      if (raw % (Math.min(r.pointerSize, size) * 8)) return fail(r, structId, m, typeId, "Member is not properly aligned");
       if (Math.floor(raw / 8) + size > s.sizeType(structId)) return fail(r, structId, m, typeId, "Member exceeds struct_size");
       return Err.OK;
     }

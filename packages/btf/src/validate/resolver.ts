@@ -40,6 +40,8 @@ export class Resolver {
     readonly s: TypeSpace,
     readonly out: ProblemSink,
     base?: { resolvedIds: Uint32Array; resolvedSizes: Uint32Array },
+    /** sizeof(void *) of the kernel that will load the BTF: 8 here, 4 for a 32-bit target's. */
+    readonly pointerSize = 8,
   ) {
     this.visit = new Uint8Array(s.count);
     this.resolvedIds = new Uint32Array(s.count);
@@ -124,7 +126,7 @@ export class Resolver {
       if (isNoSize(k)) return -1;
       if (!hasSize(k) && k !== BtfKind.ARRAY && k !== BtfKind.PTR) return -1;
     }
-    this.lastSize = hasSize(k) ? this.s.sizeType(id) : k === BtfKind.ARRAY ? this.resolvedSizes[id]! : 8;
+    this.lastSize = hasSize(k) ? this.s.sizeType(id) : k === BtfKind.ARRAY ? this.resolvedSizes[id]! : this.pointerSize;
     return id;
   }
 

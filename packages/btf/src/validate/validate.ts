@@ -35,6 +35,11 @@ export interface ValidateBtfOptions {
    * rejecting it as this machine's kernel does. Off by default: the verdict is this kernel's.
    */
   anyByteOrder?: boolean;
+  /**
+   * sizeof(void *) of the kernel that will load the BTF: 8 (this machine's, the default), or 4 to
+   * check the BTF of a 32-bit target (its pointers make structs smaller than here).
+   */
+  pointerSize?: 4 | 8;
 }
 
 /** Kinds above the kernel's last one that a plugin registered. */
@@ -75,6 +80,7 @@ function checkBlob(
   base: BaseSpace | undefined,
   baseTable: () => BtfTable | undefined,
   out: ProblemList,
+  pointerSize: 4 | 8,
 ): Checked | undefined {
   const split = base !== undefined;
   const hdr = checkHeader(bytes, split);
@@ -100,7 +106,7 @@ function checkBlob(
     runPluginRules(bytes, space, pluginTypes, baseTable(), out);
     if (out.count) return undefined;
   }
-  const resolver = new Resolver(space, out, base);
+  const resolver = new Resolver(space, out, base, pointerSize);
   if (!checkAllTypes(resolver) || !checkTypeTags(resolver)) return undefined;
   return { space, resolver };
 }
@@ -125,7 +131,7 @@ function checkBase(base: BtfTable | Uint8Array, out: ProblemList): BaseSpace | u
   // A table is serialized in this machine's order: its own layout may be big-endian.
   const bytes = base instanceof Uint8Array ? base : writeBtf(base, { endianness: "little" });
   const baseOut = new ProblemList(1);
-  const checked = checkBlob(bytes, undefined, () => undefined, baseOut);
+  const checked = checkBlob(bytes, undefined, () => undefined, baseOut, 8);
   if (!checked) {
     const p = baseOut.items[0]!;
     out.add({ ...p, typeId: undefined, offset: undefined, message: `base BTF is invalid: ${p.typeId !== undefined ? `[${p.typeId}] ` : ""}${p.message}` });
@@ -151,7 +157,7 @@ export function validateBtf(bytes: Uint8Array, options: ValidateBtfOptions = {})
   if (!options.base || base) {
     const given = options.base;
     const baseTable = () => (given instanceof Uint8Array ? parseBtf(given) : given);
-    const checked = checkBlob(bytes, base, baseTable, out);
+    const checked = checkBlob(bytes, base, baseTable, out, options.pointerSize ?? 8);
     if (checked && !base) notes = specialFieldNotes(checked.space);
   }
   return {
