@@ -30,3 +30,4 @@ export { mergeSplitBtf } from "./merge.js";
 // Offline validator and kernel check (validate helper).
 export { validateBtf, formatProblems, type ValidateBtfOptions, type ValidationProblem, type ValidationResult } from "./validate/index.js";
 export { kernelAvailable, loadIntoKernel, loadManyIntoKernel, formatKernelVerdict, type KernelAvailability, type KernelVerdict } from "./kernel/index.js";
+export { dumpC, type DumpCOptions } from "./cdump/index.js";

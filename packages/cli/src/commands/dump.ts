@@ -2,7 +2,7 @@
 // section, as `bpftool btf dump file` prints it (raw), or as a C header (format c, like vmlinux.h).
 import type { Command } from "commander";
 import { Option } from "commander";
-import { dumpRawBytes, parseBtf } from "@btforge/btf";
+import { dumpC, dumpRawBytes, parseBtf } from "@btforge/btf";
 import { readBtfBytes, readBtfFile } from "@btforge/core";
 
 interface DumpOptions {
@@ -20,7 +20,11 @@ export function register(program: Command): void {
     .action((file: string, options: DumpOptions) => {
       const base = options.base === undefined ? undefined : readBtfFile(options.base);
       const table = parseBtf(readBtfBytes(file), { base, name: file });
-      if (options.format === "c") throw new Error("--format c is not available yet");
+      if (options.format === "c") {
+        // libbpf prints its oddities as warnings on stderr and goes on; so do we.
+        process.stdout.write(dumpC(table, { name: file, warn: (m) => process.stderr.write(`warning: ${file}: ${m}\n`) }));
+        return;
+      }
       process.stdout.write(dumpRawBytes(table));
     });
 }
