@@ -9,10 +9,10 @@
 // of the candidate graph into canonical structs they were paired with (so each compilation unit's
 // copy of a large graph is decided in one walk).
 //
-// Base types never change: a base FWD stays a FWD, so a candidate graph that has the definition
-// where the base graph has only the declaration is not equivalent to it (libbpf instead points
-// the base FWD at the split definition, which re-types every split reference to that FWD; with
-// an immutable base, the split part keeps exactly the base's types where it equals them).
+// Base types never change, but as in libbpf a base FWD matches a split definition of its name and
+// kind: a module whose headers complete `struct sctp_mib` still shares the base's `struct sk_buff`
+// (whose graph only declares it). The base FWD stays a FWD; the split definition stays in the
+// split part for the module's own uses of it.
 //
 // The walk uses an explicit stack (no recursion: kernel graphs are deep) and visits pairs in the
 // order a depth-first recursion over members would.
@@ -155,8 +155,7 @@ export class Equivalence {
     const fwd = candIsFwd ? c : k;
     const real = g.kind(candIsFwd ? k : c);
     const declared = g.kindFlag(fwd) ? BtfKind.UNION : BtfKind.STRUCT;
-    // A base FWD cannot become the definition the candidate has.
-    return real === declared && (candIsFwd || k >= g.firstOwn);
+    return real === declared;
   }
 
   /** Two array types a compiler emitted twice for one declaration. */

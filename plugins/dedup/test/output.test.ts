@@ -126,7 +126,7 @@ describe("output", () => {
 });
 
 describe("split BTF keeps the base as it is", () => {
-  test("a split struct with the definition where the base has a FWD is not merged into the base struct", () => {
+  test("a split struct whose graph defines what the base only declares still maps to the base struct (libbpf's rule); the base FWD stays", () => {
     const base = new BtfTable();
     const fwd = base.addFwd("kvm", false);
     const bHolder = base.addStruct("holder", 8, [{ name: "k", type: base.addPtr(fwd), bitOffset: 0 }]);
@@ -137,8 +137,11 @@ describe("split BTF keeps the base as it is", () => {
     const sFwd = split.addFwd("kvm", false);
     const sPtrFwd = split.addPtr(sFwd);
     const { table, remap } = dedupBtf(split, { base });
-    expect(remap[sHolder]).not.toBe(bHolder);
+    expect(remap[sHolder]).toBe(bHolder);
+    // the definition stays in the split part for the module's own uses; the base is untouched
+    expect(remap[kvm]!).toBeGreaterThan(base.lastId);
     expect(table.kind(remap[kvm]!)).toBe(BtfKind.STRUCT);
+    expect(base.kind(fwd)).toBe(BtfKind.FWD);
     // the split FWD equals the base's FWD, and the base's pointer to it is reused
     expect(remap[sFwd]).toBe(fwd);
     expect(remap[sPtrFwd]).toBe(bHolder - 1);
