@@ -9,6 +9,8 @@ const alias = {
   "@btforge/btf": src("./packages/btf/src/index.ts"),
   "@btforge/core": src("./packages/core/src/index.ts"),
   "@btforge/plugin-dedup": src("./plugins/dedup/src/index.ts"),
+  "@btforge/plugin-percpu": src("./plugins/percpu/src/index.ts"),
+  "@btforge/plugin-global-vars": src("./plugins/global-vars/src/index.ts"),
 };
 
 export default defineConfig({

@@ -1,5 +1,6 @@
 // The Encoder lives for the process: options, the resolved configuration, the hooks, and the
 // plugins applied once. Each run makes an Encoding for one input and takes it through the phases.
+import { BtfTable } from "@btforge/btf";
 import type { ResolvedConfig } from "./config/resolved.js";
 import { emptyConfig } from "./config/resolved.js";
 import { Encoding, type EncodingContext, type EncodingInput, type Step } from "./encoding.js";
@@ -23,6 +24,11 @@ export interface EncoderOptions {
 export interface RunOptions {
   /** Stop after this phase (dwarf-stats stops after "dwarf"); default "write". */
   until?: Phase;
+  /**
+   * Encode split BTF on this base (a module's BTF on its vmlinux's): ids and strings continue the
+   * base's, and dedup replaces types equal to a base type by the base's id.
+   */
+  base?: BtfTable;
 }
 
 export class Encoder {
@@ -67,6 +73,7 @@ export class Encoder {
   }
 
   private async execute(encoding: Encoding, options: RunOptions): Promise<Encoding> {
+    if (options.base) encoding.btf = new BtfTable({ base: options.base });
     let error: BtforgeError | undefined;
     try {
       for (const phase of phasesUntil(options.until)) await this.step(encoding, phase, () => this.hooks[phase].promise(encoding));

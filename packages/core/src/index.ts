@@ -41,3 +41,18 @@ export { DwarfLoaderPlugin, readDwarfSections } from "./plugins/dwarf-loader.js"
 export { readBtfBytes, readBtfFile } from "./io/read-btf.js";
 // dwarf-stats reports through core: the CLI depends on core alone.
 export { dwarfStats, type DwarfStats } from "@btforge/dwarf";
+export { DieTypes, DIE_TYPES_ARTIFACT, NO_TYPE, dieTypesOf, refSection } from "./encode/die-types.js";
+export { WriteBtfPlugin, BTF_SECTION, type WriteTarget } from "./plugins/write-btf.js";
+export { VerifyBtfPlugin, encodedBytes } from "./plugins/verify-btf.js";
+export { writeFileAtomically } from "./io/atomic-write.js";
+// The variable emitter (VARs and DATASECs of the sections plugins include).
+export { VariablesPlugin, VARIABLES_STAGE, encodeVariables } from "./encode/variables/plugin.js";
+export { isVariableCandidate, type VariableCandidate } from "./encode/variables/select.js";
+export { SKIP_REASONS, VARIABLES_ARTIFACT, type SectionFigures, type SkipReason, type VariablesStats } from "./encode/variables/stats.js";
+export { typeByteSize, withoutTypeTags } from "./encode/variables/type-size.js";
+export { TypesPlugin, TYPES_ARTIFACT, type TypesStats } from "./encode/types-plugin.js";
+export { ANNOTATIONS_ARTIFACT, SUBPROGRAMS_ARTIFACT, SubprogramList, type DwarfAnnotation } from "./encode/types/session.js";
+export { isValidIdentifier, isValidSectionName } from "./encode/names.js";
+export { FunctionsPlugin, FUNCTIONS_ARTIFACT, type FunctionSkip, type FunctionsStats } from "./encode/functions-plugin.js";
+export { DeclTagPlugin } from "./encode/tags/decl-tag-plugin.js";
+export { TypeTagPlugin } from "./encode/tags/type-tag-plugin.js";

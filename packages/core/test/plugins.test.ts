@@ -144,11 +144,14 @@ describe("plugin references", () => {
     expect(encoding.artifacts.get("opts")).toEqual({});
   });
 
-  test("core's loaders come first, then the features' plugins, then the configured ones", async () => {
+  test("core's plugins come first, then the features' plugins, then the configured ones", async () => {
     const config = await loadConfig({ cwd: project({ "btforge.config.json": { profile: "percpu", plugins: ["x", ["dedup", {}]] } }) });
     expect(pluginEntries(config).map((e) => `${e.ref}@${e.from}`)).toEqual([
       "elf-loader@core",
       "dwarf-loader@core",
+      "types@core",
+      "functions@core",
+      "variables@core",
       "dedup@btforge.config.json",
       "decl-tag@features.decl_tag",
       "type-tag@features.type_tag",
@@ -163,6 +166,8 @@ describe("plugin references", () => {
     });
     const config = await loadConfig({ cwd: dir });
     const plugins = await resolvePlugins(config);
-    expect(plugins).toHaveLength(3);
+    // core's five (loaders, types, functions, variables), then the inline instance itself
+    expect(plugins).toHaveLength(6);
+    expect(plugins[5]!.constructor).toBe(Object);
   });
 });

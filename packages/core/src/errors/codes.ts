@@ -20,8 +20,18 @@ export const messages = {
   OUTPUT_FAILED: (file: string, why: string) => `cannot write ${file}: ${why}`,
   /** The encoded BTF does not pass the validator. */
   VALIDATION_FAILED: (count: number) => `the BTF does not validate (${count} problem${count === 1 ? "" : "s"})`,
+  /** The BTF an encoding produced fails the validator: it is not written. */
+  ENCODE_INVALID: (count: number, first: string) => `the encoded BTF is not valid, nothing written (${count}${count >= 5 ? "+" : ""} problem${count === 1 ? "" : "s"}): ${first}`,
   /** The running kernel refused the BTF (BPF_BTF_LOAD). */
   KERNEL_REJECTED: (errno: string) => `the kernel rejected the BTF (${errno})`,
+  /** A DWARF reference that should name a type names something else (or nothing). */
+  DWARF_NOT_A_TYPE: (from: number, to: string, why: string) => `DIE 0x${from.toString(16)} refers to ${to} as its type: ${why} (with the encode_force feature: void, and a warning)`,
+  /** A name BTF cannot carry (the kernel accepts C identifiers only). */
+  INVALID_NAME: (what: string, name: string) => `${what} has the name ${q(name)}, which is not a valid BTF identifier (encode_force skips it with a warning)`,
+  /** Types that refer to each other without a pointer in between (no size can be computed). */
+  TYPE_LOOP: (chain: string) => `DWARF types refer to each other in a loop: ${chain}`,
+  /** A DWARF value that does not fit where BTF puts it. */
+  DWARF_VALUE_OUT_OF_RANGE: (what: string, value: string) => `${what} ${value} does not fit BTF`,
   /** Something failed outside any plugin (a bug, or an error core did not expect). */
   INTERNAL: (detail: string) => detail,
   /** A command line that asks for something impossible. */

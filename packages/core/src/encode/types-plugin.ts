@@ -1,0 +1,76 @@
+// The types phase: every DWARF type of every unit (compile and type units) into `encoding.btf`,
+// one copy per unit as pahole does before dedup. Leaves the DIE→id index and the unit-level
+// subprograms for the functions and variables plugins, and the clang annotations for the tag plugins.
+import { BtfKind } from "@btforge/btf";
+import type { Encoder } from "../encoder.js";
+import type { Encoding } from "../encoding.js";
+import { btforgeError } from "../errors/btforge-error.js";
+import { DIE_TYPES_ARTIFACT } from "./die-types.js";
+import { resolveDeferred } from "./types/deferred.js";
+import { describeLoop, findTypeLoop } from "./types/loops.js";
+import { ANNOTATIONS_ARTIFACT, SUBPROGRAMS_ARTIFACT, TypeSession } from "./types/session.js";
+import { UnitEncoder } from "./types/unit-encoder.js";
+
+/** `encoding.artifacts.get(TYPES_ARTIFACT)`: what the types phase did. */
+export const TYPES_ARTIFACT = "types";
+
+export interface TypesStats {
+  units: number;
+  /** BTF types added, per kind name. */
+  perKind: Record<string, number>;
+  types: number;
+  crossUnitRefs: number;
+  ms: number;
+}
+
+const KIND_NAMES = new Map<number, string>(Object.entries(BtfKind).map(([name, kind]) => [kind as number, name]));
+
+export class TypesPlugin {
+  static readonly name = "types";
+  static readonly schema = { type: "object", additionalProperties: false, properties: {} };
+
+  apply(encoder: Encoder): void {
+    encoder.hooks.types.tap(TypesPlugin.name, (encoding) => this.run(encoding));
+  }
+
+  private run(encoding: Encoding): void {
+    const started = performance.now();
+    const f = encoding.features;
+    const table = encoding.btf;
+    const firstNew = table.lastId + 1;
+    const session = new TypeSession(table, { float: f.float, enum64: f.enum64, force: f.encode_force });
+    const dwarf = encoding.dwarf;
+    const units = dwarf.units();
+    const warn = (message: string, die: number) => encoding.warn(message, { location: { file: encoding.path, die } });
+    encoding.progress.start(units.length);
+    for (const unit of units) {
+      new UnitEncoder(dwarf, unit, session, encoding.path, warn).run();
+      encoding.progress.tick();
+    }
+    encoding.progress.stop();
+    resolveDeferred(session, encoding);
+    const loop = findTypeLoop(table);
+    if (loop) throw btforgeError("TYPE_LOOP", [describeLoop(table, loop)], { location: { file: encoding.path, typeId: loop[0] } });
+
+    const perKind: Record<string, number> = {};
+    for (let id = firstNew; id <= table.lastId; id++) {
+      const kind = KIND_NAMES.get(table.kind(id)) ?? String(table.kind(id));
+      perKind[kind] = (perKind[kind] ?? 0) + 1;
+    }
+    const stats: TypesStats = {
+      units: units.length,
+      perKind,
+      types: table.lastId + 1 - firstNew,
+      crossUnitRefs: session.deferredIds.length,
+      ms: performance.now() - started,
+    };
+    encoding.artifacts.set(DIE_TYPES_ARTIFACT, session.dieTypes);
+    encoding.artifacts.set(SUBPROGRAMS_ARTIFACT, session.subprograms);
+    encoding.artifacts.set(ANNOTATIONS_ARTIFACT, session.annotations);
+    encoding.artifacts.set(TYPES_ARTIFACT, stats);
+    if (encoding.tracing) {
+      const kinds = Object.entries(perKind).map(([k, n]) => `${k} ${n}`).join(", ");
+      encoding.trace(`${stats.units} units → ${stats.types} types (${kinds}), ${stats.crossUnitRefs} cross-unit references, ${stats.ms.toFixed(0)} ms`, TypesPlugin.name);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+// References that left their unit (DW_FORM_ref_addr, DW_FORM_ref_sig8 into type units): patched
+// once every unit is encoded and the DIE→id index is complete.
+import type { DwarfFile, UnitSection } from "@btforge/dwarf";
+import { tagName } from "@btforge/dwarf";
+import type { Encoding } from "../../encoding.js";
+import { btforgeError } from "../../errors/btforge-error.js";
+import { NO_TYPE } from "../die-types.js";
+import { type PackedRef, VOID_REF, refOffset, refSectionOf } from "../refs.js";
+import type { TypeSession } from "./session.js";
+
+/** The id `ref` names, following alias DIEs (atomic, immutable); NO_TYPE when it names no type. */
+function resolve(session: TypeSession, ref: PackedRef): number {
+  for (let hops = 0; hops < 64; hops++) {
+    if (ref === VOID_REF) return 0;
+    const section = refSectionOf(ref);
+    const offset = refOffset(ref);
+    const id = session.dieTypes.typeId(section, offset);
+    if (id !== NO_TYPE) return id;
+    const next = session.aliases.get(session.aliasKey(section, offset));
+    if (next === undefined) return NO_TYPE;
+    ref = next;
+  }
+  return NO_TYPE;
+}
+
+function describe(dwarf: DwarfFile, section: UnitSection, offset: number): string {
+  const unit = dwarf.unitAt(section, offset);
+  if (!unit) return "no unit holds that offset";
+  try {
+    const c = dwarf.cursor(unit);
+    c.seek(offset);
+    return `it is a ${tagName(c.tag)}, which has no BTF form`;
+  } catch {
+    return "no DIE starts there";
+  }
+}
+
+export function resolveDeferred(session: TypeSession, encoding: Encoding): void {
+  const t = session.table;
+  const n = session.deferredIds.length;
+  for (let i = 0; i < n; i++) {
+    const ref = session.deferredTargets[i]!;
+    let id = resolve(session, ref);
+    if (id === NO_TYPE) {
+      const from = session.deferredFrom[i]!;
+      const section = refSectionOf(ref);
+      const offset = refOffset(ref);
+      const to = `DIE 0x${offset.toString(16)} of .${section}`;
+      const why = describe(encoding.dwarf, section, offset);
+      if (!session.options.force) throw btforgeError("DWARF_NOT_A_TYPE", [from, to, why], { location: { file: encoding.path, die: from } });
+      encoding.warn(`DIE 0x${from.toString(16)} refers to ${to}: ${why}; void used (encode_force)`, { location: { file: encoding.path, die: from } });
+      id = 0;
+    }
+    const slot = session.deferredSlots[i]!;
+    if (slot < 0) t.setSizeOrType(session.deferredIds[i]!, id);
+    else t.setWord(session.deferredIds[i]!, slot, id);
+  }
+  // Aliases whose target was in another unit were left out of the index: add them now.
+  for (const [key, target] of session.aliases) {
+    const section: UnitSection = key >= 0 ? "debug_info" : "debug_types";
+    const offset = key >= 0 ? key : -1 - key;
+    if (session.dieTypes.typeId(section, offset) !== NO_TYPE) continue;
+    const id = resolve(session, target);
+    if (id !== NO_TYPE) session.dieTypes.recordLate(section, offset, id);
+  }
+}

@@ -1,0 +1,298 @@
+// Encodes the types of one DWARF unit into the session's BTF table in a single pre-order walk.
+// Each type DIE becomes its BTF type as soon as it is read; its type references are queued as
+// (BTF id, slot, target DIE) and patched when the unit ends (targets in this unit, through a dense
+// offset→id array) or when the phase ends (targets in other units: ref_addr, type units).
+// Subtrees BTF never needs (inlined instances, call sites) are skipped through DW_AT_sibling.
+import { DW_AT, DW_TAG, type DieCursor, type DwarfFile, type UnitHeader, tagName } from "@btforge/dwarf";
+import { btforgeError } from "../../errors/btforge-error.js";
+import { IntList } from "../int-list.js";
+import { isValidIdentifier } from "../names.js";
+import { type PackedRef, VOID_REF, refOffset, refSectionOf } from "../refs.js";
+import type { TypeSession } from "./session.js";
+import { TYPE_ENCODERS } from "./tag-encoders.js";
+
+/** Local map values besides BTF ids. */
+const UNSET = -1;
+const ALIAS = -2;
+
+/** Largest unit whose offset→id map is a dense array; bigger ones (never seen) fall back to a Map. */
+const DENSE_LIMIT = 1 << 28;
+
+let sharedMap = new Int32Array(1 << 16);
+
+export interface PendingAnnotation {
+  name: string;
+  value: string;
+  component: number;
+  die: number;
+}
+
+export type Warn = (message: string, die: number) => void;
+
+export class UnitEncoder {
+  readonly table;
+  readonly littleEndian: boolean;
+  /** Id of this unit's `int`, the index type of its arrays (as pahole does). */
+  intId = 0;
+  private readonly arrays = new IntList(64);
+  private readonly fixIds = new IntList(1024);
+  private readonly fixSlots = new IntList(1024);
+  private readonly fixTargets = new IntList(1024);
+  private readonly fixFrom = new IntList(1024);
+  private readonly definedOffsets = new IntList(1024);
+  private readonly definedIds = new IntList(1024);
+  private readonly map: Int32Array;
+  private readonly sparse: Map<number, number> | undefined;
+
+  constructor(
+    readonly file: DwarfFile,
+    readonly unit: UnitHeader,
+    readonly session: TypeSession,
+    readonly path: string,
+    private readonly warn: Warn,
+  ) {
+    this.table = session.table;
+    this.littleEndian = file.littleEndian;
+    const length = unit.end - unit.offset;
+    if (length <= DENSE_LIMIT) {
+      if (sharedMap.length < length) sharedMap = new Int32Array(Math.max(length, sharedMap.length * 2));
+      this.map = sharedMap;
+      this.map.fill(UNSET, 0, length);
+    } else {
+      this.map = new Int32Array(0);
+      this.sparse = new Map();
+    }
+  }
+
+  /** Walks the unit and resolves what it can; cross-unit references wait in the session. */
+  run(): void {
+    const c = this.file.cursor(this.unit);
+    let more = c.next();
+    while (more) more = this.visit(c);
+    this.finish();
+  }
+
+  /** Handles the DIE under the cursor (and its subtree when it owns it); returns c.next()'s answer for what follows. */
+  visit(c: DieCursor): boolean {
+    const encode = TYPE_ENCODERS[c.tag];
+    if (encode !== undefined) return encode(this, c);
+    switch (c.tag) {
+      case DW_TAG.subprogram:
+        if (c.depth === 1) {
+          this.session.subprograms.units.push(this.unit.index);
+          this.session.subprograms.offsets.push(c.offset);
+        }
+        return c.next();
+      case DW_TAG.inlined_subroutine:
+      case DW_TAG.call_site:
+      case DW_TAG.GNU_call_site:
+        // Concrete inlined copies and call sites declare no types of their own.
+        c.skipChildren();
+        return c.next();
+      default:
+        // Compile units, lexical blocks, namespaces, variables...: walk on; their children may be types.
+        return c.next();
+    }
+  }
+
+  /** Visits the children of the current DIE with `child` (which must return c.next()'s answer); returns what follows the subtree. */
+  eachChild(c: DieCursor, child: (c: DieCursor) => boolean): boolean {
+    if (!c.hasChildren) return c.next();
+    const depth = c.depth;
+    let more = c.next();
+    while (more && c.depth > depth) more = child(c);
+    return more;
+  }
+
+  /** Skips the current DIE's subtree; returns c.next()'s answer. */
+  skip(c: DieCursor): boolean {
+    c.skipChildren();
+    return c.next();
+  }
+
+  /** The DIE at `offset` became BTF type `id`. */
+  define(offset: number, id: number): void {
+    const rel = offset - this.unit.offset;
+    if (this.sparse) this.sparse.set(rel, id);
+    else this.map[rel] = id;
+    this.definedOffsets.push(offset);
+    this.definedIds.push(id);
+  }
+
+  /** The DIE at `offset` produces no type of its own but stands for its target (atomic, immutable). */
+  alias(offset: number, target: PackedRef): void {
+    const rel = offset - this.unit.offset;
+    if (this.sparse) this.sparse.set(rel, ALIAS);
+    else this.map[rel] = ALIAS;
+    this.session.aliases.set(this.session.aliasKey(this.unit.section, offset), target);
+    this.definedOffsets.push(offset);
+    this.definedIds.push(ALIAS);
+  }
+
+  /** Array types get the unit's index type when the unit ends. */
+  addArray(id: number): void {
+    this.arrays.push(id);
+  }
+
+  /** Patch slot `slot` of type `id` with the BTF id of `ref` once it is known. */
+  bind(id: number, slot: number, ref: PackedRef, from: number): void {
+    if (ref === VOID_REF) return;
+    const offset = refOffset(ref);
+    if (refSectionOf(ref) === this.unit.section && offset >= this.unit.offset && offset < this.unit.end) {
+      this.fixIds.push(id);
+      this.fixSlots.push(slot);
+      this.fixTargets.push(offset - this.unit.offset);
+      this.fixFrom.push(from);
+    } else {
+      this.session.defer(id, slot, ref, from);
+    }
+  }
+
+  /** A reference attribute in a form that names no DIE here (supplementary files). */
+  danglingRef(from: number): PackedRef {
+    this.notAType(from, "a DIE outside this file", "its form refers to a supplementary object file");
+    return VOID_REF;
+  }
+
+  /** DW_AT_name, or undefined. */
+  name(c: DieCursor): string | undefined {
+    return c.str(DW_AT.name);
+  }
+
+  /**
+   * A name that must be a C identifier: undefined when absent; when invalid, an error, or with
+   * encode_force a warning and undefined (the type goes anonymous or is skipped by the caller).
+   */
+  identifier(c: DieCursor, what: string): string | undefined {
+    const name = c.str(DW_AT.name);
+    if (name === undefined || name === "" || isValidIdentifier(name)) return name || undefined;
+    const where = `${what} at DIE 0x${c.offset.toString(16)}`;
+    if (!this.session.options.force) throw btforgeError("INVALID_NAME", [where, name], { location: this.location(c.offset) });
+    this.warn(`${where}: invalid name ${JSON.stringify(name)} dropped (encode_force)`, c.offset);
+    return undefined;
+  }
+
+  /**
+   * A DW_TAG_LLVM_annotation child (clang's btf_decl_tag / btf_type_tag): kept for the tag plugins
+   * once `typeId` is known; returns c.next()'s answer.
+   */
+  annotation(c: DieCursor, pending: PendingAnnotation[], component: number): boolean {
+    const name = c.str(DW_AT.name);
+    const value = c.str(DW_AT.const_value);
+    if (name !== undefined && value !== undefined) pending.push({ name, value, component, die: c.offset });
+    return this.skip(c);
+  }
+
+  /** Pending annotations now belong to type `typeId`. */
+  annotate(typeId: number, pending: readonly PendingAnnotation[]): void {
+    for (const a of pending) this.session.annotations.push({ ...a, typeId });
+  }
+
+  location(die: number) {
+    return { file: this.path, section: `.${this.unit.section}`, unit: this.unit.offset, die };
+  }
+
+  /** Reports a reference to something that is not a type; with encode_force the slot stays void. */
+  notAType(from: number, to: string, why: string): void {
+    if (!this.session.options.force) throw btforgeError("DWARF_NOT_A_TYPE", [from, to, why], { location: this.location(from) });
+    this.warn(`DIE 0x${from.toString(16)} refers to ${to}: ${why}; void used (encode_force)`, from);
+  }
+
+  private local(rel: number): number {
+    return this.sparse ? (this.sparse.get(rel) ?? UNSET) : this.map[rel]!;
+  }
+
+  /** The id of the DIE at unit-relative `rel`, following aliases (which may leave the unit: then undefined after deferring). */
+  private resolveLocal(rel: number, id: number, slot: number, from: number): number | undefined {
+    for (let hops = 0; hops < 64; hops++) {
+      const v = this.local(rel);
+      if (v >= 0) return v;
+      const offset = this.unit.offset + rel;
+      if (v !== ALIAS) {
+        this.notAType(from, `DIE 0x${offset.toString(16)}`, this.describe(offset));
+        return 0;
+      }
+      const target = this.session.aliases.get(this.session.aliasKey(this.unit.section, offset))!;
+      if (target === VOID_REF) return 0;
+      const t = refOffset(target);
+      if (refSectionOf(target) !== this.unit.section || t < this.unit.offset || t >= this.unit.end) {
+        this.session.defer(id, slot, target, from);
+        return undefined;
+      }
+      rel = t - this.unit.offset;
+    }
+    throw btforgeError("TYPE_LOOP", [`DIE 0x${from.toString(16)} → … (qualifiers without a type)`], { location: this.location(from) });
+  }
+
+  /** What the DIE at `offset` is, for an error message. */
+  describe(offset: number): string {
+    try {
+      const c = this.file.cursor(this.unit);
+      c.seek(offset);
+      return `it is a ${tagName(c.tag)}, which has no BTF form`;
+    } catch {
+      return "no DIE starts there";
+    }
+  }
+
+  private finish(): void {
+    const t = this.table;
+    for (let i = 0; i < this.fixIds.length; i++) {
+      const id = this.fixIds.data[i]!;
+      const slot = this.fixSlots.data[i]!;
+      const target = this.resolveLocal(this.fixTargets.data[i]!, id, slot, this.fixFrom.data[i]!);
+      if (target === undefined) continue;
+      if (slot < 0) t.setSizeOrType(id, target);
+      else t.setWord(id, slot, target);
+    }
+    if (this.arrays.length > 0) {
+      // pahole's choice: the unit's own `int`, else the first `int` of an earlier unit, else one
+      // __ARRAY_SIZE_TYPE__ made for the whole run.
+      const s = this.session;
+      if (s.indexType === 0) s.indexType = this.intId !== 0 ? this.intId : t.addInt("__ARRAY_SIZE_TYPE__", 4, 0, 0, 32);
+      const index = this.intId !== 0 ? this.intId : s.indexType;
+      for (let i = 0; i < this.arrays.length; i++) t.setWord(this.arrays.data[i]!, 1, index);
+    }
+    if (this.intId !== 0 && this.session.indexType === 0) this.session.indexType = this.intId;
+    this.recordDefinitions();
+  }
+
+  /** Hands (offset, id) pairs to the session's index in ascending offset order. */
+  private recordDefinitions(): void {
+    const n = this.definedOffsets.length;
+    const offsets = this.definedOffsets.data.subarray(0, n);
+    const ids = this.definedIds.data;
+    let sorted = true;
+    for (let i = 1; i < n && sorted; i++) sorted = offsets[i - 1]! < offsets[i]!;
+    const order = new Int32Array(n).map((_, i) => i);
+    // Nested types are encoded before their parent, so a few units need this sort.
+    if (!sorted) order.sort((a, b) => offsets[a]! - offsets[b]!);
+    const section = this.unit.section;
+    for (let k = 0; k < n; k++) {
+      const offset = offsets[order[k]!]!;
+      let id = ids[order[k]!]!;
+      if (id === ALIAS) {
+        id = this.aliasTarget(offset);
+        // An alias of a type in another unit is indexed when the phase ends.
+        if (id < 0) continue;
+      }
+      this.session.dieTypes.record(section, offset, id);
+    }
+  }
+
+  /** The id an alias DIE stands for when it ends inside this unit, else -1. */
+  private aliasTarget(offset: number): number {
+    for (let hops = 0; hops < 64; hops++) {
+      const target = this.session.aliases.get(this.session.aliasKey(this.unit.section, offset));
+      if (target === undefined) return -1;
+      if (target === VOID_REF) return 0;
+      const t = refOffset(target);
+      if (refSectionOf(target) !== this.unit.section || t < this.unit.offset || t >= this.unit.end) return -1;
+      const v = this.local(t - this.unit.offset);
+      if (v >= 0) return v;
+      if (v !== ALIAS) return -1;
+      offset = t;
+    }
+    return -1;
+  }
+}
