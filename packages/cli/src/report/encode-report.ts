@@ -1,0 +1,141 @@
+// The summary of one encoding, as `btforge encode` prints it (text) or emits it (--json): what the
+// BTF holds, what dedup did, the verdict, warnings and time per phase. Built from an Encoding that
+// succeeded, or from one that failed after its types were made (so a user sees what was produced).
+import type { Encoding } from "@btforge/core";
+import { table } from "../output.js";
+import { type BtfSummary, summarizeBtf } from "./btf-summary.js";
+import { formatMs, plainData, roundMs } from "./format.js";
+
+/** The artifact keys read here, as their producers document them. */
+const BTF_BYTES_ARTIFACT = "btf-bytes";
+const DEDUP_ARTIFACT = "dedup";
+const VARIABLES_ARTIFACT = "variables";
+const VALIDATION_ARTIFACT = "validation";
+
+export type OutputTarget = { kind: "raw" | "in-place" | "elf"; path: string };
+
+export interface DedupFigures {
+  typesBefore: number;
+  typesAfter: number;
+  stringBytesBefore: number;
+  stringBytesAfter: number;
+  ms: number;
+}
+
+/** The `btforge encode --json` document; keys appear in this order. */
+export interface EncodeReport {
+  file: string;
+  profile: string;
+  ok: boolean;
+  /** Where the BTF was written; null when nothing was (no target, or the run failed). */
+  output: OutputTarget | null;
+  btf: BtfSummary;
+  dedup: DedupFigures | null;
+  /** The variable emitter's own report (artifact "variables"), as plain data; null without one. */
+  variables: unknown;
+  /** The validator's verdict; null with --no-verify. */
+  validation: { ok: boolean; problems: number } | null;
+  warnings: number;
+  timings: { totalMs: number; phases: Record<string, number>; taps: { hook: string; plugin: string; ms: number }[] };
+  /** The error line when the run failed, else null. */
+  error: string | null;
+}
+
+function dedupFigures(value: unknown): DedupFigures | null {
+  if (typeof value !== "object" || value === null) return null;
+  const v = value as Record<string, unknown>;
+  const keys = ["typesBefore", "typesAfter", "stringBytesBefore", "stringBytesAfter", "ms"] as const;
+  if (!keys.every((k) => typeof v[k] === "number")) return null;
+  return { typesBefore: v.typesBefore as number, typesAfter: v.typesAfter as number, stringBytesBefore: v.stringBytesBefore as number, stringBytesAfter: v.stringBytesAfter as number, ms: roundMs(v.ms as number) };
+}
+
+/** The BTF bytes VerifyBtfPlugin (or the write phase) serialized, when they were. */
+export function encodedBytesOf(encoding: Encoding): Uint8Array | undefined {
+  const bytes = encoding.artifacts.get(BTF_BYTES_ARTIFACT);
+  return bytes instanceof Uint8Array ? bytes : undefined;
+}
+
+/** The validator's verdict (artifact "validation"), when VerifyBtfPlugin ran. */
+export function validationVerdict(encoding: Encoding): EncodeReport["validation"] {
+  const value = encoding.artifacts.get(VALIDATION_ARTIFACT);
+  if (typeof value !== "object" || value === null || typeof (value as { ok?: unknown }).ok !== "boolean") return null;
+  const problems = (value as { problems?: unknown }).problems;
+  return { ok: (value as { ok: boolean }).ok, problems: Array.isArray(problems) ? problems.length : 0 };
+}
+
+/** ms per phase (and done/failed hook) that ran, rounded. */
+export function phaseTimes(encoding: Encoding): Record<string, number> {
+  const phases: Record<string, number> = {};
+  for (const [step, ms] of Object.entries(encoding.timings.phases)) phases[step] = roundMs(ms);
+  return phases;
+}
+
+export interface EncodeReportExtras {
+  output: OutputTarget | null;
+  totalMs: number;
+  error?: string;
+}
+
+export function encodeReport(encoding: Encoding, extras: EncodeReportExtras): EncodeReport {
+  const variables = encoding.artifacts.get(VARIABLES_ARTIFACT);
+  return {
+    file: encoding.path,
+    profile: encoding.profile,
+    ok: extras.error === undefined,
+    output: extras.error === undefined ? extras.output : null,
+    btf: summarizeBtf(encoding.btf, encodedBytesOf(encoding)),
+    dedup: dedupFigures(encoding.artifacts.get(DEDUP_ARTIFACT)),
+    variables: variables === undefined ? null : plainData(variables),
+    validation: validationVerdict(encoding),
+    warnings: encoding.diagnostics.length,
+    timings: { totalMs: roundMs(extras.totalMs), phases: phaseTimes(encoding), taps: encoding.timings.taps.map((t) => ({ hook: t.hook, plugin: t.plugin, ms: roundMs(t.ms) })) },
+    error: extras.error ?? null,
+  };
+}
+
+const OUTPUT_WORDS: Record<OutputTarget["kind"], string> = { raw: "raw BTF", "in-place": ".BTF section, in place", elf: ".BTF section of a copy" };
+
+/** Types per kind, as an aligned table with the total. */
+export function kindTable(summary: BtfSummary): string {
+  return table([["kind", "types"], ...Object.entries(summary.kinds), ["total", summary.types]]);
+}
+
+function scalarFields(value: unknown): string {
+  if (typeof value !== "object" || value === null) return String(value);
+  return Object.entries(value)
+    .filter(([, v]) => typeof v !== "object" || v === null)
+    .map(([k, v]) => `${k} ${typeof v === "number" && !Number.isInteger(v) ? v.toFixed(1) : String(v)}`)
+    .join(", ");
+}
+
+export function formatEncodeReport(report: EncodeReport, options: { verbose?: boolean } = {}): string {
+  const { btf } = report;
+  const head = report.output
+    ? `wrote ${btf.totalBytes} bytes to ${report.output.path} (${OUTPUT_WORDS[report.output.kind]})`
+    : report.ok
+      ? "not written (no -o, --in-place or --elf-out)"
+      : "not written";
+  const lines = [`${report.file}: profile ${report.profile}, ${head}`, "", kindTable(btf), ""];
+  lines.push(`bytes: header ${btf.headerBytes}, types ${btf.typeBytes}, strings ${btf.stringBytes}, total ${btf.totalBytes}`);
+  if (report.dedup) {
+    const d = report.dedup;
+    lines.push(`dedup: types ${d.typesBefore} -> ${d.typesAfter}, strings ${d.stringBytesBefore} -> ${d.stringBytesAfter} bytes (${formatMs(d.ms)})`);
+  }
+  const sections = Object.entries(btf.datasecs);
+  if (btf.vars > 0 || sections.length > 0) {
+    lines.push(`variables: ${btf.vars} VARs, DATASEC entries per section:`, table(sections.map(([name, n]) => [`  ${name}`, n])));
+  }
+  if (report.variables !== null && typeof report.variables === "object") {
+    const fields = scalarFields(report.variables);
+    if (fields !== "") lines.push(`variable emitter: ${fields}`);
+  }
+  if (report.validation) lines.push(`validation: ${report.validation.ok ? "valid BTF" : `${report.validation.problems} problem(s)`}`);
+  else if (report.ok) lines.push("validation: skipped (--no-verify)");
+  lines.push(`warnings: ${report.warnings}`);
+  const phases = Object.entries(report.timings.phases).map(([step, ms]) => `${step} ${formatMs(ms)}`);
+  lines.push(`time: ${phases.join(", ")}; total ${formatMs(report.timings.totalMs)}`);
+  if (options.verbose && report.timings.taps.length > 0) {
+    lines.push("", table([["hook", "plugin", "ms"], ...report.timings.taps.map((t) => [t.hook, t.plugin, t.ms])]));
+  }
+  return lines.join("\n");
+}
