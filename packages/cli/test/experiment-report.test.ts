@@ -18,6 +18,7 @@ function run(profile: string, btf: BtfSummary | null, error: string | null = nul
   return {
     profile,
     config: profile,
+    typesFrom: null,
     btf,
     validation: btf ? { ok: error === null, problems: error === null ? 0 : 1 } : null,
     kernel: null,

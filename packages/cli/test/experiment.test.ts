@@ -253,4 +253,17 @@ describe("btforge experiment over the shipped profiles", () => {
     expect(report.profiles[1].growth!.totalBytes).toEqual({ bytes: sizes[1] - sizes[0], percent: Math.round(((sizes[1] - sizes[0]) / sizes[0]) * 10000) / 100 });
     expect(report.profiles.map((p) => p.validation)).toEqual([{ ok: true, problems: 0 }, { ok: true, problems: 0 }]);
   });
+
+  const reuse = skipBecause(profileMissing("percpu") ?? profileMissing("all-globals"), "experiment percpu,all-globals");
+  test.skipIf(reuse)("percpu,all-globals: the second profile starts from the first's types and gives what its own encode gives", async () => {
+    const own = join(dir, "all-globals.btf");
+    expect((await runCli(["encode", SAMPLE_OBJECT, "--profile", "all-globals", "-o", own, "--quiet"])).code).toBe(0);
+    const { code, report } = await experimentJson(["percpu", "all-globals"]);
+    expect(code).toBe(0);
+    expect(report.profiles.map((p) => p.typesFrom)).toEqual([null, "percpu"]);
+    expect(report.profiles[0].phases.types).toBeGreaterThan(0);
+    expect(report.profiles[1].phases.types).toBeUndefined();
+    expect(report.profiles[1].btf!.totalBytes).toBe(readFileSync(own).length);
+    expect(report.profiles[1].btf!.vars).toBeGreaterThan(report.profiles[0].btf!.vars);
+  });
 });

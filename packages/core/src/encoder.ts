@@ -10,6 +10,7 @@ import { instrumentHooks } from "./instrument.js";
 import { type Phase, phasesUntil } from "./phases.js";
 import type { EncoderPlugin } from "./plugin.js";
 import { type ProgressReporter, SILENT_PROGRESS } from "./progress.js";
+import { snapshotTable, type TypesSnapshot, typesKey } from "./types-snapshot.js";
 
 export interface EncoderOptions {
   /** From loadConfig(); without it, no profile and every feature off. */
@@ -29,6 +30,15 @@ export interface RunOptions {
    * base's, and dedup replaces types equal to a base type by the base's id.
    */
   base?: BtfTable;
+  /** Called when the types phase has ended (to take a TypesSnapshot). */
+  afterTypes?: (encoding: Encoding) => void;
+  /**
+   * Start from a snapshot of an earlier run over the same input instead of running load, dwarf
+   * and types again. Its key must equal this encoder's typesKey().
+   */
+  fromTypes?: TypesSnapshot;
+  /** Keep the parsed DWARF after the symbols phase (by default a run that read its own input drops it before finalize). */
+  keepDwarf?: boolean;
 }
 
 export class Encoder {
@@ -74,9 +84,22 @@ export class Encoder {
 
   private async execute(encoding: Encoding, options: RunOptions): Promise<Encoding> {
     if (options.base) encoding.btf = new BtfTable({ base: options.base });
+    let phases = phasesUntil(options.until);
+    const seed = options.fromTypes;
+    if (seed) {
+      if (seed.key !== typesKey(this)) throw new TypeError(`the types snapshot of ${seed.from} was made with other type features or plugins`);
+      encoding.btf = snapshotTable(seed);
+      for (const [name, value] of seed.artifacts) encoding.artifacts.set(name, value);
+      phases = phases.filter((p) => p !== "load" && p !== "dwarf" && p !== "types");
+    }
     let error: BtforgeError | undefined;
     try {
-      for (const phase of phasesUntil(options.until)) await this.step(encoding, phase, () => this.hooks[phase].promise(encoding));
+      for (const phase of phases) {
+        // Nothing after symbols reads DWARF: free it before dedup needs its memory.
+        if (phase === "finalize" && !options.keepDwarf && encoding.releaseDwarf()) encoding.trace("DWARF released before finalize");
+        await this.step(encoding, phase, () => this.hooks[phase].promise(encoding));
+        if (phase === "types") options.afterTypes?.(encoding);
+      }
       await this.step(encoding, "done", () => this.hooks.done.promise(encoding));
     } catch (err) {
       error = toBtforgeError(err, { phase: encoding.step });

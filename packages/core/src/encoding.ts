@@ -143,6 +143,18 @@ export class Encoding {
     return this.hooks.includeVariable.call(this, variable) ?? false;
   }
 
+  /**
+   * Drops the parsed DWARF and the ELF's debug section bytes (hundreds of MB on a vmlinux) once
+   * nothing needs them: finalize and write work on the BTF alone. Only an Encoding that read its
+   * own input does this; a borrowed input (runOn) belongs to someone else.
+   */
+  releaseDwarf(): boolean {
+    if (!this.ownsElf || !this.dwarfFile) return false;
+    this.dwarfFile = undefined;
+    this.elfFile?.releaseDebugSections();
+    return true;
+  }
+
   /** Releases the ELF file if this Encoding opened it; an input borrowed through runOn stays open. */
   close(): void {
     if (this.ownsElf) this.elfFile?.close();

@@ -56,3 +56,4 @@ export { isValidIdentifier, isValidSectionName } from "./encode/names.js";
 export { FunctionsPlugin, FUNCTIONS_ARTIFACT, type FunctionSkip, type FunctionsStats } from "./encode/functions-plugin.js";
 export { DeclTagPlugin } from "./encode/tags/decl-tag-plugin.js";
 export { TypeTagPlugin } from "./encode/tags/type-tag-plugin.js";
+export { snapshotTypes, typesKey, type TypesSnapshot } from "./types-snapshot.js";

@@ -133,6 +133,11 @@ export class ElfFile {
     return this.mainSymbols;
   }
 
+  /** Forgets the debug sections read so far (they are read again if asked for): frees their memory. */
+  releaseDebugSections(): void {
+    this.debugSections.clear();
+  }
+
   close(): void {
     this.source.close();
   }

@@ -16,7 +16,10 @@ import {
   messages,
   type ResolvedConfig,
   resolvePlugins,
+  snapshotTypes,
   toBtforgeError,
+  type TypesSnapshot,
+  typesKey,
   VerifyBtfPlugin,
   writeFileAtomically,
 } from "@btforge/core";
@@ -86,18 +89,31 @@ function kernelCheck(bytes: Uint8Array | undefined, available: KernelAvailabilit
 }
 
 /** One profile over the shared input; a failure is recorded, not thrown, so the others still run. */
-async function runProfile(p: PreparedProfile, input: EncodingInput, context: CommandContext, kernel: KernelAvailability | undefined): Promise<{ run: ProfileRun; error?: BtforgeError }> {
+/**
+ * One profile over the shared input; a failure is recorded, not thrown, so the others still run.
+ * A profile that encodes types like an earlier one (same type features and types-phase plugins)
+ * starts from that profile's types snapshot: its run is symbols, finalize and write only.
+ */
+async function runProfile(
+  p: PreparedProfile,
+  input: EncodingInput,
+  context: CommandContext,
+  kernel: KernelAvailability | undefined,
+  snapshots: TypesSnapshot[],
+): Promise<{ run: ProfileRun; error?: BtforgeError }> {
   const started = performance.now();
   let encoding: Encoding | undefined;
   let error: BtforgeError | undefined;
+  const key = typesKey(p.encoder);
+  const seed = snapshots.find((s) => s.key === key);
   try {
-    encoding = await p.encoder.runOn(input);
+    encoding = await p.encoder.runOn(input, seed ? { fromTypes: seed } : { afterTypes: (e) => snapshots.push(snapshotTypes(p.encoder, e, p.spec.label)) });
   } catch (err) {
     error = toBtforgeError(err);
     encoding = p.capture.encoding;
   }
   const totalMs = performance.now() - started;
-  const base = { profile: p.spec.label, config: p.config.profile, totalMs: roundMs(totalMs), error: error ? error.message : null };
+  const base = { profile: p.spec.label, config: p.config.profile, typesFrom: seed?.from ?? null, totalMs: roundMs(totalMs), error: error ? error.message : null };
   if (!encoding) return { run: { ...base, btf: null, validation: null, kernel: null, warnings: 0, phases: {} }, error };
   context.reportDiagnostics(encoding);
   const bytes = encodedBytesOf(encoding);
@@ -148,8 +164,9 @@ async function experiment(file: string | undefined, options: ExperimentOptions, 
   const parser = new Encoder({ config: prepared[0].config, plugins: loaderPlugins(), progress: context.progress, trace: sink && ((line) => sink(`parse: ${line}`)) });
   const parsed = await parser.run(file, { until: "dwarf" });
   const results: { run: ProfileRun; error?: BtforgeError }[] = [];
+  const snapshots: TypesSnapshot[] = [];
   try {
-    for (const p of prepared) results.push(await runProfile(p, parsed.input, context, kernel));
+    for (const p of prepared) results.push(await runProfile(p, parsed.input, context, kernel, snapshots));
   } finally {
     parsed.close();
   }
@@ -169,7 +186,9 @@ on top of --config FILE when given) or, when it has a slash or a config file ext
   btforge experiment vmlinux --profiles percpu,all-globals
   btforge experiment vmlinux --profiles default,./my-profile.json --svg sizes.svg
 The input is read and its DWARF parsed once; each profile then runs types, symbols, finalize
-(with the validator) and write over it. Nothing is written but the optional SVG. The exit code is
+(with the validator) and write over it, except that a profile whose type features and
+types-phase plugins match an earlier profile's starts from that profile's types (the report's
+"types from" row): percpu,all-globals costs one types phase. Nothing is written but the optional SVG. The exit code is
 1 when a profile fails or (with --kernel) the kernel rejects its BTF, after the whole report.
 --json prints one document; --json-schema prints its JSON Schema.`;
 

@@ -21,6 +21,8 @@ export interface ProfileRun {
   validation: { ok: boolean; problems: number } | null;
   kernel: KernelCheck | null;
   warnings: number;
+  /** The earlier profile whose types this run started from (its types phase did not run), or null. */
+  typesFrom: string | null;
   /** ms per phase of this profile's own run (load and dwarf only find the shared input). */
   phases: Record<string, number>;
   totalMs: number;

@@ -39,7 +39,7 @@ const kernel = {
 const profile = {
   type: "object",
   additionalProperties: false,
-  required: ["profile", "config", "btf", "validation", "kernel", "warnings", "phases", "totalMs", "error", "ok", "growth"],
+  required: ["profile", "config", "typesFrom", "btf", "validation", "kernel", "warnings", "phases", "totalMs", "error", "ok", "growth"],
   properties: {
     profile: { type: "string", description: "as given in --profiles: a profile name or a configuration file" },
     config: { type: "string", description: "the configuration's own name" },
@@ -49,6 +49,7 @@ const profile = {
     },
     kernel: { ...kernel, description: "BPF_BTF_LOAD verdict with --kernel, else null" },
     warnings: count,
+    typesFrom: { type: ["string", "null"], description: "the earlier profile whose types this run reused (its types phase did not run), or null" },
     phases: { type: "object", additionalProperties: ms, description: "ms per phase of this profile's run" },
     totalMs: ms,
     error: { type: ["string", "null"] },

@@ -56,6 +56,7 @@ export function formatExperimentTable(report: ExperimentReport): string {
     ["kernel", ...per((p) => kernelCell(p.kernel))],
     ["warnings", ...per((p) => String(p.warnings))],
     "rule",
+    ["types from", ...per((p) => p.typesFrom ?? "-")],
     ...["types", "symbols", "finalize", "write"].map((phase): Row => [`time ${phase}`, ...per((p) => (p.phases[phase] === undefined ? "-" : formatMs(p.phases[phase])))]),
     ["time total", ...per((p) => formatMs(p.totalMs))],
   ];
