@@ -147,3 +147,53 @@ describe("dwarf-stats on bad input", () => {
     }
   });
 });
+
+describe("encode on bad input: one line, non-zero exit, and an --in-place target left as it was", () => {
+  const skip = skipBecause(cliMissing(), "bad-input encode tests");
+  /** encode --in-place; a failed run must leave the file byte for byte as it was. */
+  const unchanged = async (path: string) => {
+    const before = readFileSync(path);
+    const r = await runCli(["encode", path, "--in-place", "--quiet"]);
+    if (r.code !== 0) expect(readFileSync(path).equals(before), `${path} was modified by a failed run`).toBe(true);
+    return r;
+  };
+
+  test.skipIf(skip)("a file that is not ELF", async () => {
+    const path = join(dir, "encode-not-elf.txt");
+    writeFileSync(path, "this is not an ELF file\n".repeat(10));
+    expectOneLineError(await unchanged(path), path);
+  });
+
+  test.skipIf(skip || !!skipBecause(toolMissing("objcopy"), "no-DWARF case"))("an ELF without DWARF", async () => {
+    const path = join(dir, "encode-stripped.o");
+    copyFileSync(SAMPLE_OBJECT, path);
+    execFileSync("objcopy", ["--strip-debug", path]);
+    const r = await unchanged(path);
+    expectOneLineError(r, path, /no DWARF/);
+  });
+
+  test.skipIf(skip)("an abbreviation code that does not exist", async () => {
+    const path = withDebugInfo("encode-bad-abbrev.o", (info) => {
+      // The root DIE's abbreviation code (first byte after the DWARF 5 header) made unknown.
+      info[12] = 0x7f;
+    });
+    expectOneLineError(await unchanged(path), path, /abbreviation code/);
+  });
+
+  test.skipIf(skip)("random byte flips in .debug_info: one line and the file untouched, or valid BTF written; never a hang or a crash", async () => {
+    for (let seed = 1; seed <= 12; seed++) {
+      let x = seed * 2654435761;
+      const path = withDebugInfo(`encode-flip-${seed}.o`, (info) => {
+        for (let k = 0; k < 4; k++) {
+          x = (x * 1103515245 + 12345) >>> 0;
+          info[12 + (x % (info.length - 12))] ^= 1 << (x % 8);
+        }
+      });
+      const r = await unchanged(path);
+      expect(r.timedOut).toBe(false);
+      expect(r.signal).toBeNull();
+      if (r.code !== 0) expectOneLineError(r, path);
+      else expect((await runCli(["validate", path])).code).toBe(0);
+    }
+  });
+});
