@@ -97,6 +97,11 @@ describe.each(matrixCells().map((cell) => [cell.id, cell] as [string, Cell]))("e
       compared++;
       const strict = cell.flags.includes("-gstrict-dwarf");
       const diff = setDifference(comparable(namedDefinitions(parseBtf(bytes)), strict), comparable(namedDefinitions(theirs), strict));
+      if (cell.compiler === "clang" && cell.flags.includes("-O2")) {
+        // pahole 1.24 drops clang's btf_decl_tag of a function and its parameters when the
+        // function is optimized (it reads them at -O0); btforge keeps them.
+        diff.onlyA = diff.onlyA.filter((d) => !/^decl_tag \w+ on func /.test(d));
+      }
       if (typeUnitObject(cell)) {
         // pahole 1.24 reads no type unit of a relocatable object: what it has beyond btforge are
         // only its references into type units, turned to void; btforge has those names defined.

@@ -2,7 +2,8 @@
  * The named definitions of a BTF blob as comparable strings, independent of type ids and order:
  * every named struct/union (size, members with offsets, bitfield sizes and member types spelled
  * out by name), enum (size, signedness, values), typedef (what it names) and FUNC (prototype
- * with parameter names). Two encoders agree on a file when these sets are equal.
+ * with parameter names), and each DECL_TAG with what it tags. Two encoders agree on a file when
+ * these sets are equal.
  */
 import { BtfKind, type BtfTable } from "@btforge/btf";
 
@@ -86,6 +87,7 @@ export function namedDefinitions(t: BtfTable): Set<string> {
     const kind = t.kind(id);
     const name = t.name(id);
     if (!name) continue;
+    if (kind === BtfKind.DECL_TAG && !t.name(t.sizeOrType(id))) continue;
     switch (kind) {
       case BtfKind.STRUCT:
       case BtfKind.UNION:
@@ -101,6 +103,12 @@ export function namedDefinitions(t: BtfTable): Set<string> {
         const params: string[] = [];
         for (let i = 0; i < t.vlen(proto); i++) params.push(`${spell(t, t.word(proto, 2 * i + 1))} ${t.strings.get(t.word(proto, 2 * i))}`);
         out.add(`func ${name}(${params.join(", ")}) -> ${spell(t, t.sizeOrType(proto))}`);
+        break;
+      }
+      case BtfKind.DECL_TAG: {
+        const target = t.sizeOrType(id);
+        const component = t.word(id, 0) | 0;
+        out.add(`decl_tag ${name} on ${KIND_WORD[t.kind(target)] ?? (t.kind(target) === BtfKind.FUNC ? "func" : "typedef")} ${t.name(target)}[${component}]`);
         break;
       }
       default:

@@ -160,7 +160,9 @@ export class FunctionsPlugin {
       const params = s.paramTypes.map((type, i) => ({ name: s.paramNames[i]!, type }));
       if (s.varargs) params.push({ name: "", type: 0 });
       const proto = table.addFuncProto(s.returnType, params.map((p) => ({ name: p.name === "" ? 0 : p.name, type: p.type })));
-      table.addFunc(name, proto, BtfFuncLinkage.STATIC);
+      const func = table.addFunc(name, proto, BtfFuncLinkage.STATIC);
+      // clang's btf_decl_tag on the function or its parameters (the decl_tag feature).
+      if (encoding.features.decl_tag) for (const tag of s.declTags) table.addDeclTag(tag.value, func, tag.component);
       encoded++;
     }
     const stats: FunctionsStats = { candidates: list.length, encoded, elfFunctions: elfNames.size, skipped, ms: performance.now() - started };

@@ -16,6 +16,8 @@ export interface Subprogram {
   varargs: boolean;
   /** A parameter or the return type names no encoded type. */
   unresolved: boolean;
+  /** clang's btf_decl_tag annotations: on the function (component -1) or on parameter `component`. */
+  declTags: { value: string; component: number }[];
 }
 
 /** Positions a cursor on any DIE of the file, reusing one cursor per unit. */
@@ -80,12 +82,24 @@ export function readSubprogram(seeker: DieSeeker, types: DieTypes, c: DieCursor)
   const paramTypes: number[] = [];
   let varargs = false;
   let unresolved = returnType === NO_TYPE;
+  const declTags: { value: string; component: number }[] = [];
+  const annotation = (component: number) => {
+    if (holder.str(DW_AT.name) !== "btf_decl_tag") return;
+    const value = holder.str(DW_AT.const_value);
+    if (value !== undefined) declTags.push({ value, component });
+  };
   // Parameters: the declaring DIE's own children when it has any, else (a plain definition) ours.
   const holder = decl;
   if (holder.hasChildren) {
     const depth = holder.depth;
     while (holder.next() && holder.depth > depth) {
+      if (holder.depth === depth + 2 && holder.tag === DW_TAG.LLVM_annotation) {
+        // An annotation of the parameter just read (its only children worth reading).
+        annotation(paramTypes.length - 1);
+        continue;
+      }
       if (holder.depth !== depth + 1) continue;
+      if (holder.tag === DW_TAG.LLVM_annotation) annotation(-1);
       if (holder.tag === DW_TAG.formal_parameter) {
         let pname = holder.str(DW_AT.name);
         let ptype = holder.has(DW_AT.type) ? typeOf(types, holder) : NO_TYPE;
@@ -99,11 +113,12 @@ export function readSubprogram(seeker: DieSeeker, types: DieTypes, c: DieCursor)
         if (ptype === NO_TYPE) unresolved = true;
         paramNames.push(pname);
         paramTypes.push(ptype);
+        continue;
       } else if (holder.tag === DW_TAG.unspecified_parameters) {
         varargs = true;
       }
       if (holder.hasChildren) holder.skipChildren();
     }
   }
-  return { name, declaration, external, returnType, paramNames, paramTypes, varargs, unresolved };
+  return { name, declaration, external, returnType, paramNames, paramTypes, varargs, unresolved, declTags };
 }
