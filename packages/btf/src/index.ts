@@ -27,6 +27,7 @@ export { parseBtf, type ParseBtfOptions } from "./parse.js";
 export { writeBtf, type WriteBtfOptions } from "./write.js";
 export { dumpRaw, dumpRawBytes, dumpRawType, type DumpRawOptions } from "./dump.js";
 export { mergeSplitBtf } from "./merge.js";
+export { resolveTypeSize } from "./type-size.js";
 // Offline validator and kernel check (validate helper).
 export { validateBtf, formatProblems, type ValidateBtfOptions, type ValidationProblem, type ValidationResult } from "./validate/index.js";
 export { kernelAvailable, loadIntoKernel, loadManyIntoKernel, formatKernelVerdict, type KernelAvailability, type KernelVerdict } from "./kernel/index.js";

@@ -49,7 +49,7 @@ export { writeFileAtomically } from "./io/atomic-write.js";
 export { VariablesPlugin, VARIABLES_STAGE, encodeVariables } from "./encode/variables/plugin.js";
 export { isVariableCandidate, type VariableCandidate } from "./encode/variables/select.js";
 export { SKIP_REASONS, VARIABLES_ARTIFACT, type SectionFigures, type SkipReason, type VariablesStats } from "./encode/variables/stats.js";
-export { typeByteSize, withoutTypeTags } from "./encode/variables/type-size.js";
+export { withoutTypeTags } from "./encode/variables/type-size.js";
 export { TypesPlugin, TYPES_ARTIFACT, type TypesStats } from "./encode/types-plugin.js";
 export { ANNOTATIONS_ARTIFACT, SUBPROGRAMS_ARTIFACT, SubprogramList, type DwarfAnnotation } from "./encode/types/session.js";
 export { isValidIdentifier, isValidSectionName } from "./encode/names.js";

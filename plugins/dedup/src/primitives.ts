@@ -22,20 +22,8 @@ export function indexBase(d: DedupState): void {
 
 export function dedupPrimitives(d: DedupState): void {
   const g = d.g;
+  const equal = (id: number, c: number) => d.equalRecord(id, c);
   for (let id = g.firstOwn; id < g.size; id++) {
-    if (!isPrimitive(g.kind(id))) continue;
-    const h = d.hashRecord(id);
-    let found = 0;
-    for (let c = d.index.first(h); c !== 0; c = d.index.after(c, h)) {
-      if (d.equalRecord(id, c)) {
-        found = c;
-        break;
-      }
-    }
-    if (found !== 0) d.map[id] = found;
-    else {
-      d.map[id] = id;
-      d.index.add(id, h);
-    }
+    if (isPrimitive(g.kind(id))) d.canonicalize(id, d.hashRecord(id), equal);
   }
 }

@@ -70,6 +70,21 @@ export class DedupState {
     return mix(mix(mix(0x2545f491, g.name[id]!), g.info[id]!), g.sizeOrType[id]!);
   }
 
+  /**
+   * Maps `id` to the first indexed candidate with hash `h` that `matches(id, candidate)` accepts;
+   * without one, `id` is canonical and joins the index. `matches` is made once per phase.
+   */
+  canonicalize(id: number, h: number, matches: (id: number, candidate: number) => boolean): void {
+    for (let c = this.index.first(h); c !== 0; c = this.index.after(c, h)) {
+      if (matches(id, c)) {
+        this.map[id] = c;
+        return;
+      }
+    }
+    this.map[id] = id;
+    this.index.add(id, h);
+  }
+
   hashRecord(id: number): number {
     const g = this.g;
     let h = this.hashCommon(id);

@@ -6,6 +6,7 @@ import { BtfKind } from "../constants.js";
 import { BtfError } from "../errors.js";
 import { memberOffset } from "../kinds/builtin/aggregates.js";
 import type { BtfTypeStore } from "../store.js";
+import { resolveTypeSize } from "../type-size.js";
 
 /** Spellings of `long` an INT may carry; its size tells the target's pointer size. */
 const LONG_NAMES = new Set([
@@ -22,8 +23,6 @@ const LONG_NAMES = new Set([
   "int long unsigned",
 ]);
 
-/** libbpf's resolve depth: a longer modifier/typedef chain counts as unresolvable. */
-const MAX_RESOLVE_DEPTH = 32;
 /** Nesting bound for alignment recursion; deeper means a cycle of embedded types. */
 const MAX_ALIGN_DEPTH = 1024;
 
@@ -52,42 +51,7 @@ export class TypeLayout {
 
   /** Byte size of a type, or -1 when it has none (void, FWD, function, too deep, too big). */
   resolveSize(id: number): number {
-    const t = this.table;
-    let nelems = 1;
-    for (let depth = 0; depth < MAX_RESOLVE_DEPTH; depth++) {
-      if (id === 0 || !t.has(id)) return -1;
-      switch (t.kind(id)) {
-        case BtfKind.INT:
-        case BtfKind.STRUCT:
-        case BtfKind.UNION:
-        case BtfKind.ENUM:
-        case BtfKind.ENUM64:
-        case BtfKind.DATASEC:
-        case BtfKind.FLOAT:
-          return this.times(nelems, t.sizeOrType(id));
-        case BtfKind.PTR:
-          return this.times(nelems, this.ptrSize);
-        case BtfKind.TYPEDEF:
-        case BtfKind.VOLATILE:
-        case BtfKind.CONST:
-        case BtfKind.RESTRICT:
-        case BtfKind.VAR:
-        case BtfKind.DECL_TAG:
-        case BtfKind.TYPE_TAG:
-          id = t.sizeOrType(id);
-          break;
-        case BtfKind.ARRAY: {
-          const n = t.word(id, 2);
-          if (nelems !== 0 && n > 0xffffffff / nelems) return -1;
-          nelems *= n;
-          id = t.word(id, 0);
-          break;
-        }
-        default:
-          return -1;
-      }
-    }
-    return -1;
+    return resolveTypeSize(this.table, id, this.ptrSize);
   }
 
   /**
@@ -160,10 +124,5 @@ export class TypeLayout {
       if (memberOffset.bitfieldSize(off, kflag) === 0 && memberOffset.bitOffset(off, kflag) % (8 * align) !== 0) return 1;
     }
     return t.sizeOrType(id) % maxAlign !== 0 ? 1 : maxAlign;
-  }
-
-  private times(nelems: number, size: number): number {
-    if (nelems !== 0 && size > 0xffffffff / nelems) return -1;
-    return nelems * size;
   }
 }

@@ -13,7 +13,7 @@ import { STT } from "@btforge/elf";
 import type { Encoder } from "../encoder.js";
 import type { Encoding } from "../encoding.js";
 import { dieTypesOf } from "./die-types.js";
-import { DieSeeker, type Subprogram, readSubprogram } from "./functions/subprogram.js";
+import { type Subprogram, SubprogramSeekers, readSubprogram } from "./functions/subprogram.js";
 import { isValidIdentifier } from "./names.js";
 import { SUBPROGRAMS_ARTIFACT, type SubprogramList } from "./types/session.js";
 
@@ -113,10 +113,10 @@ export class FunctionsPlugin {
     const chosen = new Map<string, Subprogram>();
     const shapes = new Map<string, string>();
     const inconsistent = new Set<string>();
-    const seeker = new DieSeeker(dwarf);
+    const seekers = new SubprogramSeekers(dwarf);
     for (let i = 0; i < list.length; i++) {
       const unit = units[list.units.data[i]!]!;
-      const s = readSubprogram(seeker, types, seeker.at(unit, list.offsets.data[i]!));
+      const s = readSubprogram(seekers, types, seekers.candidates.at(unit, list.offsets.data[i]!));
       if (s.declaration || s.name === undefined) {
         skip("declaration", s.name);
         continue;

@@ -1,7 +1,7 @@
 // The types phase: every DWARF type of every unit (compile and type units) into `encoding.btf`,
 // one copy per unit as pahole does before dedup. Leaves the DIE→id index and the unit-level
 // subprograms for the functions and variables plugins, and the clang annotations for the tag plugins.
-import { BtfKind } from "@btforge/btf";
+import { kindDescriptor } from "@btforge/btf";
 import type { Encoder } from "../encoder.js";
 import type { Encoding } from "../encoding.js";
 import { btforgeError } from "../errors/btforge-error.js";
@@ -22,8 +22,6 @@ export interface TypesStats {
   crossUnitRefs: number;
   ms: number;
 }
-
-const KIND_NAMES = new Map<number, string>(Object.entries(BtfKind).map(([name, kind]) => [kind as number, name]));
 
 export class TypesPlugin {
   static readonly name = "types";
@@ -52,11 +50,10 @@ export class TypesPlugin {
     const loop = findTypeLoop(table);
     if (loop) throw btforgeError("TYPE_LOOP", [describeLoop(table, loop)], { location: { file: encoding.path, typeId: loop[0] } });
 
+    const counts = new Map<number, number>();
+    for (let id = firstNew; id <= table.lastId; id++) counts.set(table.kind(id), (counts.get(table.kind(id)) ?? 0) + 1);
     const perKind: Record<string, number> = {};
-    for (let id = firstNew; id <= table.lastId; id++) {
-      const kind = KIND_NAMES.get(table.kind(id)) ?? String(table.kind(id));
-      perKind[kind] = (perKind[kind] ?? 0) + 1;
-    }
+    for (const [kind, n] of counts) perKind[kindDescriptor(kind)?.name ?? String(kind)] = n;
     const stats: TypesStats = {
       units: units.length,
       perKind,

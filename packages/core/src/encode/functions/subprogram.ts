@@ -3,8 +3,9 @@
 // functions (DW_AT_abstract_origin) and definitions of earlier declarations (DW_AT_specification)
 // take name, return type and parameters from the DIE they point at: the abstract instance keeps
 // every parameter even when the optimizer dropped some from the concrete copy.
-import { DW_AT, DW_TAG, type DieCursor, type DwarfFile, type UnitHeader } from "@btforge/dwarf";
-import { type DieTypes, NO_TYPE, refSection } from "../die-types.js";
+import { DW_AT, DW_TAG, type DieCursor, type DwarfFile } from "@btforge/dwarf";
+import { type DieTypes, NO_TYPE } from "../die-types.js";
+import { DieSeeker } from "../die-seeker.js";
 
 export interface Subprogram {
   name: string | undefined;
@@ -20,36 +21,16 @@ export interface Subprogram {
   declTags: { value: string; component: number }[];
 }
 
-/** Positions a cursor on any DIE of the file, reusing one cursor per unit. */
-export class DieSeeker {
-  private readonly cursors = new Map<number, DieCursor>();
+/** The cursors reading subprograms: the candidate, its declaration chain, its parameters' origins. */
+export class SubprogramSeekers {
+  readonly candidates: DieSeeker;
+  readonly declarations: DieSeeker;
+  readonly parameters: DieSeeker;
 
-  constructor(private readonly dwarf: DwarfFile) {}
-
-  at(unit: UnitHeader, offset: number): DieCursor {
-    let c = this.cursors.get(unit.index);
-    if (!c) {
-      c = this.dwarf.cursor(unit);
-      this.cursors.set(unit.index, c);
-    }
-    c.seek(offset);
-    return c;
-  }
-
-  /** The DIE the reference attribute `at` of `c` points to, or undefined. */
-  follow(c: DieCursor, at: number): DieCursor | undefined {
-    const target = c.ref(at);
-    if (target === undefined) return undefined;
-    const unit = c.refUnit(at);
-    if (!unit) return undefined;
-    // A fresh cursor: `c` may be one of ours and must stay where it is.
-    const other = this.dwarf.cursor(unit);
-    other.seek(target);
-    return other;
-  }
-
-  clear(): void {
-    this.cursors.clear();
+  constructor(dwarf: DwarfFile) {
+    this.candidates = new DieSeeker(dwarf);
+    this.declarations = new DieSeeker(dwarf);
+    this.parameters = new DieSeeker(dwarf);
   }
 }
 
@@ -58,26 +39,20 @@ function origin(seeker: DieSeeker, c: DieCursor): DieCursor | undefined {
   return seeker.follow(c, DW_AT.abstract_origin) ?? seeker.follow(c, DW_AT.specification);
 }
 
-function typeOf(types: DieTypes, c: DieCursor): number {
-  const target = c.ref(DW_AT.type);
-  if (target === undefined) return c.has(DW_AT.type) ? NO_TYPE : 0;
-  return types.typeId(refSection(c, DW_AT.type), target);
-}
-
 /** Reads the subprogram under `c` (a cursor positioned on it, which this moves). */
-export function readSubprogram(seeker: DieSeeker, types: DieTypes, c: DieCursor): Subprogram {
+export function readSubprogram(seekers: SubprogramSeekers, types: DieTypes, c: DieCursor): Subprogram {
   const declaration = c.flag(DW_AT.declaration);
   let external = c.flag(DW_AT.external);
   let name = c.str(DW_AT.name);
   let decl: DieCursor = c;
   for (let hops = 0; hops < 4; hops++) {
-    const next = origin(seeker, decl);
+    const next = origin(seekers.declarations, decl);
     if (!next) break;
     decl = next;
     name ??= decl.str(DW_AT.name);
     external ||= decl.flag(DW_AT.external);
   }
-  const returnType = typeOf(types, decl);
+  const returnType = types.typeOf(decl);
   const paramNames: (string | undefined)[] = [];
   const paramTypes: number[] = [];
   let varargs = false;
@@ -102,12 +77,12 @@ export function readSubprogram(seeker: DieSeeker, types: DieTypes, c: DieCursor)
       if (holder.tag === DW_TAG.LLVM_annotation) annotation(-1);
       if (holder.tag === DW_TAG.formal_parameter) {
         let pname = holder.str(DW_AT.name);
-        let ptype = holder.has(DW_AT.type) ? typeOf(types, holder) : NO_TYPE;
+        let ptype = holder.has(DW_AT.type) ? types.typeOf(holder) : NO_TYPE;
         if ((pname === undefined || ptype === NO_TYPE) && holder.has(DW_AT.abstract_origin)) {
-          const o = seeker.follow(holder, DW_AT.abstract_origin);
+          const o = seekers.parameters.follow(holder, DW_AT.abstract_origin);
           if (o) {
             pname ??= o.str(DW_AT.name);
-            if (ptype === NO_TYPE) ptype = typeOf(types, o);
+            if (ptype === NO_TYPE) ptype = types.typeOf(o);
           }
         }
         if (ptype === NO_TYPE) unresolved = true;

@@ -33,7 +33,7 @@ function memberByteOffset(u: UnitEncoder, c: DieCursor): number {
 }
 
 /** The storage unit size of a DWARF 2–3 bitfield when DW_AT_byte_size is missing: the size of its type. */
-function typeByteSize(u: UnitEncoder, c: DieCursor): number {
+function storageUnitSize(u: UnitEncoder, c: DieCursor): number {
   const look = u.file.cursor(u.unit);
   let at = c.ref(DW_AT.type);
   for (let hops = 0; hops < 16 && at !== undefined && at >= u.unit.offset && at < u.unit.end; hops++) {
@@ -55,7 +55,7 @@ function memberBits(u: UnitEncoder, c: DieCursor): [number, number] {
   if (oldBitOffset === undefined) return [byteOffset * 8, bitSize];
   // DWARF 2–3 count DW_AT_bit_offset from the most significant bit of the storage unit.
   if (!u.littleEndian) return [byteOffset * 8 + oldBitOffset, bitSize];
-  const storage = c.uint(DW_AT.byte_size) ?? typeByteSize(u, c);
+  const storage = c.uint(DW_AT.byte_size) ?? storageUnitSize(u, c);
   return [byteOffset * 8 + storage * 8 - oldBitOffset - bitSize, bitSize];
 }
 

@@ -1,11 +1,11 @@
 // References that left their unit (DW_FORM_ref_addr, DW_FORM_ref_sig8 into type units): patched
 // once every unit is encoded and the DIE→id index is complete.
-import type { DwarfFile, UnitSection } from "@btforge/dwarf";
-import { tagName } from "@btforge/dwarf";
+import type { UnitSection } from "@btforge/dwarf";
 import type { Encoding } from "../../encoding.js";
 import { btforgeError } from "../../errors/btforge-error.js";
 import { NO_TYPE } from "../die-types.js";
 import { type PackedRef, VOID_REF, refOffset, refSectionOf } from "../refs.js";
+import { describeDie } from "./describe-die.js";
 import type { TypeSession } from "./session.js";
 
 /** The id `ref` names, following alias DIEs (atomic, immutable); NO_TYPE when it names no type. */
@@ -23,18 +23,6 @@ function resolve(session: TypeSession, ref: PackedRef): number {
   return NO_TYPE;
 }
 
-function describe(dwarf: DwarfFile, section: UnitSection, offset: number): string {
-  const unit = dwarf.unitAt(section, offset);
-  if (!unit) return "no unit holds that offset";
-  try {
-    const c = dwarf.cursor(unit);
-    c.seek(offset);
-    return `it is a ${tagName(c.tag)}, which has no BTF form`;
-  } catch {
-    return "no DIE starts there";
-  }
-}
-
 export function resolveDeferred(session: TypeSession, encoding: Encoding): void {
   const t = session.table;
   const n = session.deferredIds.length;
@@ -46,7 +34,7 @@ export function resolveDeferred(session: TypeSession, encoding: Encoding): void 
       const section = refSectionOf(ref);
       const offset = refOffset(ref);
       const to = `DIE 0x${offset.toString(16)} of .${section}`;
-      const why = describe(encoding.dwarf, section, offset);
+      const why = describeDie(encoding.dwarf, encoding.dwarf.unitAt(section, offset), offset);
       if (!session.options.force) throw btforgeError("DWARF_NOT_A_TYPE", [from, to, why], { location: { file: encoding.path, die: from } });
       encoding.warn(`DIE 0x${from.toString(16)} refers to ${to}: ${why}; void used (encode_force)`, { location: { file: encoding.path, die: from } });
       id = 0;

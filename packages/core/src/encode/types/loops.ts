@@ -1,7 +1,7 @@
 // A type that contains itself without a pointer in between (typedef A → typedef B → A, a struct
 // member of its own struct type) has no size: the kernel rejects it. Corrupt DWARF can say so;
 // this finds such a loop in the encoded table so the error names the types rather than a BTF id.
-import { BtfKind, type BtfTable } from "@btforge/btf";
+import { BtfKind, type BtfTable, kindDescriptor } from "@btforge/btf";
 
 /** The types whose size `id`'s size depends on. */
 function sizeDependencies(t: BtfTable, id: number): number[] {
@@ -62,7 +62,7 @@ export function findTypeLoop(t: BtfTable): number[] | undefined {
 export function describeLoop(t: BtfTable, ids: readonly number[]): string {
   return ids
     .map((id) => {
-      const kind = Object.keys(BtfKind).find((k) => BtfKind[k as keyof typeof BtfKind] === t.kind(id)) ?? String(t.kind(id));
+      const kind = kindDescriptor(t.kind(id))?.name ?? String(t.kind(id));
       const name = t.name(id);
       return `[${id}] ${kind}${name ? ` '${name}'` : ""}`;
     })

@@ -58,8 +58,6 @@ export class TypeSession {
   readonly aliases = new Map<number, PackedRef>();
   /** The array index type once one is known: the first unit's `int`, or __ARRAY_SIZE_TYPE__. */
   indexType = 0;
-  /** Skipped DIEs per reason. */
-  readonly skipped = new Map<string, number>();
 
   constructor(
     readonly table: BtfTable,
@@ -71,10 +69,6 @@ export class TypeSession {
     this.deferredSlots.push(slot);
     this.deferredTargets.push(target);
     this.deferredFrom.push(from);
-  }
-
-  count(map: Map<string, number>, key: string): void {
-    map.set(key, (map.get(key) ?? 0) + 1);
   }
 
   /** Key for `aliases`: distinct per section. */

@@ -3,17 +3,23 @@
 // (BTF id, slot, target DIE) and patched when the unit ends (targets in this unit, through a dense
 // offset→id array) or when the phase ends (targets in other units: ref_addr, type units).
 // Subtrees BTF never needs (inlined instances, call sites) are skipped through DW_AT_sibling.
-import { DW_AT, DW_TAG, type DieCursor, type DwarfFile, type UnitHeader, tagName } from "@btforge/dwarf";
+import { DW_AT, DW_TAG, type DieCursor, type DwarfFile, type UnitHeader } from "@btforge/dwarf";
 import { btforgeError } from "../../errors/btforge-error.js";
 import { IntList } from "../int-list.js";
 import { isValidIdentifier } from "../names.js";
 import { type PackedRef, VOID_REF, refOffset, refSectionOf } from "../refs.js";
+import { describeDie } from "./describe-die.js";
 import type { TypeSession } from "./session.js";
 import { TYPE_ENCODERS } from "./tag-encoders.js";
 
 /** Local map values besides BTF ids. */
 const UNSET = -1;
 const ALIAS = -2;
+
+/** followLocal's answers besides BTF ids. */
+const NOT_A_TYPE = -1;
+const LEAVES_UNIT = -2;
+const LOOP = -3;
 
 /** Largest unit whose offset→id map is a dense array; bigger ones (never seen) fall back to a Map. */
 const DENSE_LIMIT = 1 << 28;
@@ -42,6 +48,9 @@ export class UnitEncoder {
   private readonly definedOffsets = new IntList(1024);
   private readonly definedIds = new IntList(1024);
   private readonly map: Int32Array;
+  /** Where followLocal ended when it gave no id. */
+  private endOffset = 0;
+  private endRef: PackedRef = VOID_REF;
   private readonly sparse: Map<number, number> | undefined;
 
   constructor(
@@ -203,36 +212,43 @@ export class UnitEncoder {
   }
 
   /** The id of the DIE at unit-relative `rel`, following aliases (which may leave the unit: then undefined after deferring). */
-  private resolveLocal(rel: number, id: number, slot: number, from: number): number | undefined {
+  /**
+   * Follows the DIE at unit-relative `rel` through alias DIEs: a BTF id (>= 0), or NOT_A_TYPE
+   * (`endOffset` names the DIE), LEAVES_UNIT (`endRef` is the target elsewhere) or LOOP.
+   * Numbers, not objects: this runs once per type reference.
+   */
+  private followLocal(rel: number): number {
     for (let hops = 0; hops < 64; hops++) {
       const v = this.local(rel);
       if (v >= 0) return v;
       const offset = this.unit.offset + rel;
       if (v !== ALIAS) {
-        this.notAType(from, `DIE 0x${offset.toString(16)}`, this.describe(offset));
-        return 0;
+        this.endOffset = offset;
+        return NOT_A_TYPE;
       }
       const target = this.session.aliases.get(this.session.aliasKey(this.unit.section, offset))!;
       if (target === VOID_REF) return 0;
       const t = refOffset(target);
       if (refSectionOf(target) !== this.unit.section || t < this.unit.offset || t >= this.unit.end) {
-        this.session.defer(id, slot, target, from);
-        return undefined;
+        this.endRef = target;
+        return LEAVES_UNIT;
       }
       rel = t - this.unit.offset;
     }
-    throw btforgeError("TYPE_LOOP", [`DIE 0x${from.toString(16)} → … (qualifiers without a type)`], { location: this.location(from) });
+    return LOOP;
   }
 
-  /** What the DIE at `offset` is, for an error message. */
-  describe(offset: number): string {
-    try {
-      const c = this.file.cursor(this.unit);
-      c.seek(offset);
-      return `it is a ${tagName(c.tag)}, which has no BTF form`;
-    } catch {
-      return "no DIE starts there";
+  /** The id for a reference from `from` to unit-relative `rel`; undefined when it was deferred to the phase's end. */
+  private resolveLocal(rel: number, id: number, slot: number, from: number): number | undefined {
+    const r = this.followLocal(rel);
+    if (r >= 0) return r;
+    if (r === LEAVES_UNIT) {
+      this.session.defer(id, slot, this.endRef, from);
+      return undefined;
     }
+    if (r === LOOP) throw btforgeError("TYPE_LOOP", [`DIE 0x${from.toString(16)} → … (qualifiers without a type)`], { location: this.location(from) });
+    this.notAType(from, `DIE 0x${this.endOffset.toString(16)}`, describeDie(this.file, this.unit, this.endOffset));
+    return 0;
   }
 
   private finish(): void {
@@ -264,13 +280,13 @@ export class UnitEncoder {
     const ids = this.definedIds.data;
     let sorted = true;
     for (let i = 1; i < n && sorted; i++) sorted = offsets[i - 1]! < offsets[i]!;
-    const order = new Int32Array(n).map((_, i) => i);
     // Nested types are encoded before their parent, so a few units need this sort.
-    if (!sorted) order.sort((a, b) => offsets[a]! - offsets[b]!);
+    const order = sorted ? undefined : new Int32Array(n).map((_, i) => i).sort((a, b) => offsets[a]! - offsets[b]!);
     const section = this.unit.section;
     for (let k = 0; k < n; k++) {
-      const offset = offsets[order[k]!]!;
-      let id = ids[order[k]!]!;
+      const i = order ? order[k]! : k;
+      const offset = offsets[i]!;
+      let id = ids[i]!;
       if (id === ALIAS) {
         id = this.aliasTarget(offset);
         // An alias of a type in another unit is indexed when the phase ends.
@@ -282,17 +298,7 @@ export class UnitEncoder {
 
   /** The id an alias DIE stands for when it ends inside this unit, else -1. */
   private aliasTarget(offset: number): number {
-    for (let hops = 0; hops < 64; hops++) {
-      const target = this.session.aliases.get(this.session.aliasKey(this.unit.section, offset));
-      if (target === undefined) return -1;
-      if (target === VOID_REF) return 0;
-      const t = refOffset(target);
-      if (refSectionOf(target) !== this.unit.section || t < this.unit.offset || t >= this.unit.end) return -1;
-      const v = this.local(t - this.unit.offset);
-      if (v >= 0) return v;
-      if (v !== ALIAS) return -1;
-      offset = t;
-    }
-    return -1;
+    const r = this.followLocal(offset - this.unit.offset);
+    return r >= 0 ? r : -1;
   }
 }

@@ -4,6 +4,7 @@
 // following DW_AT_specification / DW_AT_abstract_origin to the declaration that holds them.
 import { DW_AT, DW_TAG, type DieCursor, type DwarfFile, locationAddress, type UnitHeader } from "@btforge/dwarf";
 import type { DieTypes } from "../die-types.js";
+import { DieSeeker } from "../die-seeker.js";
 
 /** A definition points at its declaration, which may point further: more hops than this is a cycle. */
 const MAX_ORIGIN_HOPS = 8;
@@ -22,16 +23,17 @@ export class VariableDefinition {
   private cursor!: DieCursor;
   private origin: DieCursor | undefined;
   private originKnown = false;
-  private readonly unitCursors = new Map<number, DieCursor>();
+  private readonly seeker: DieSeeker;
 
   constructor(
-    private readonly dwarf: DwarfFile,
+    dwarf: DwarfFile,
     private readonly dieTypes: DieTypes,
-  ) {}
+  ) {
+    this.seeker = new DieSeeker(dwarf);
+  }
 
   /** @internal the walk moves the definition to the cursor's DIE. */
   moveTo(cursor: DieCursor, address: bigint | undefined): void {
-    if (cursor.unit !== this.unit) this.unitCursors.clear();
     this.cursor = cursor;
     this.unit = cursor.unit;
     this.die = cursor.offset;
@@ -64,25 +66,12 @@ export class VariableDefinition {
     let from = this.cursor;
     for (let hop = 0; hop < MAX_ORIGIN_HOPS; hop++) {
       const at = from.has(DW_AT.specification) ? DW_AT.specification : from.has(DW_AT.abstract_origin) ? DW_AT.abstract_origin : 0;
-      if (at === 0) break;
-      const target = from.ref(at);
-      const unit = from.refUnit(at);
-      if (target === undefined || unit === undefined) break;
-      const next = this.cursorFor(unit);
-      next.seek(target);
+      const next = at === 0 ? undefined : this.seeker.follow(from, at);
+      if (next === undefined) break;
       from = next;
     }
     this.origin = from === this.cursor ? undefined : from;
     return this.origin;
-  }
-
-  private cursorFor(unit: UnitHeader): DieCursor {
-    let cursor = this.unitCursors.get(unit.index);
-    if (cursor === undefined) {
-      cursor = this.dwarf.cursor(unit);
-      this.unitCursors.set(unit.index, cursor);
-    }
-    return cursor;
   }
 }
 

@@ -9,7 +9,8 @@ import { forEachVariableDefinition, type VariableDefinition } from "./definition
 import type { ChosenVariable } from "./emit.js";
 import type { SkipLog, VariablesStats } from "./stats.js";
 import { EXCLUDED_SECTION, NO_SYMBOL, type ObjectSymbolIndex } from "./symbol-index.js";
-import { typeByteSize, withoutTypeTags } from "./type-size.js";
+import { withoutTypeTags } from "./type-size.js";
+import { resolveTypeSize } from "@btforge/btf";
 
 /** What includeVariable hooks receive from this emitter: VariableInfo plus what it knows besides. */
 export interface VariableCandidate extends VariableInfo {
@@ -62,7 +63,8 @@ export function selectVariables(encoding: Encoding, index: ObjectSymbolIndex, di
     if (type === NO_TYPE) return log.skip("no-type", place);
     if (type === 0) return log.skip("void-type", place);
     type = withoutTypeTags(btf, type);
-    const typeSize = typeByteSize(btf, type, pointerSize);
+    const resolved = resolveTypeSize(btf, type, pointerSize);
+    const typeSize = resolved < 0 ? undefined : resolved;
     if (typeSize !== undefined && typeSize > size) return log.skip("type-larger-than-symbol", () => `${place()}: type of ${typeSize} bytes`);
     const external = d.external();
     const candidate: VariableCandidate = { name, section: section.name, address: d.address, size, external, offset };
