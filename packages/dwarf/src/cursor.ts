@@ -251,10 +251,42 @@ export class DieCursor extends DieWalker {
     }
   }
 
+  /**
+   * A number naming the string attribute's text without decoding it, for callers that cache per
+   * string: 2 × offset for .debug_str (strp, strx*), 2 × offset + 1 for .debug_line_str; -1 for an
+   * inline string (DW_FORM_string) or a missing attribute. Equal keys mean equal text.
+   */
+  strKey(at: number): number {
+    if (!this.locate(at)) return -1;
+    const r = this.r;
+    const p = this.vpos;
+    switch (this.vform) {
+      case DW_FORM.strp:
+        return 2 * r.uint(p, this.unit.offsetSize);
+      case DW_FORM.line_strp:
+        return 2 * r.uint(p, this.unit.offsetSize) + 1;
+      case DW_FORM.strx:
+      case DW_FORM.GNU_str_index:
+        return 2 * this.indexedOffset(r.uleb(p, this.unitEnd), p);
+      case DW_FORM.strx1:
+        return 2 * this.indexedOffset(r.u8(p), p);
+      case DW_FORM.strx2:
+        return 2 * this.indexedOffset(r.u16(p), p);
+      case DW_FORM.strx3:
+        return 2 * this.indexedOffset(r.u24(p), p);
+      case DW_FORM.strx4:
+        return 2 * this.indexedOffset(r.u32(p), p);
+      default:
+        return -1;
+    }
+  }
+
+  private indexedOffset(index: number, p: number): number {
+    return this.ctx.strOffsets.offsetAt(this.unit.strOffsetsBase, index, this.unit.offsetSize, this.r, p);
+  }
+
   private indexedString(index: number, p: number): string {
-    const size = this.unit.offsetSize;
-    const offset = this.ctx.strOffsets.offsetAt(this.unit.strOffsetsBase, index, size, this.r, p);
-    return this.fromSection(this.ctx.debugStr, "debug_str", offset, p);
+    return this.fromSection(this.ctx.debugStr, "debug_str", this.indexedOffset(index, p), p);
   }
 
   private fromSection(section: StringSection | undefined, name: string, offset: number, p: number): string {

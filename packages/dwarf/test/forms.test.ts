@@ -49,9 +49,12 @@ const cases: Case[] = [
   { at: slot(), form: DW_FORM.flag, value: 1, check: (c, at) => expect([c.uint(at), c.flag(at)]).toEqual([1, true]) },
   { at: slot(), form: DW_FORM.flag, value: 0, check: (c, at) => expect([c.uint(at), c.flag(at)]).toEqual([0, false]) },
   { at: slot(), form: DW_FORM.flag_present, value: undefined, check: (c, at) => expect([c.uint(at), c.flag(at)]).toEqual([1, true]) },
-  { at: slot(), form: DW_FORM.string, value: "héllo", check: (c, at) => expect(c.str(at)).toBe("héllo") },
+  { at: slot(), form: DW_FORM.string, value: "héllo", check: (c, at) => expect([c.str(at), c.strKey(at)]).toEqual(["héllo", -1]) },
   { at: slot(), form: DW_FORM.string, value: "", check: (c, at) => expect(c.str(at)).toBe("") },
-  { at: slot(), form: DW_FORM.strp, value: "world", check: (c, at) => expect(c.str(at)).toBe("world") },
+  { at: slot(), form: DW_FORM.strp, value: "world", check: (c, at) => {
+    expect(c.str(at)).toBe("world");
+    expect(c.strKey(at) % 2).toBe(0);
+  } },
   { at: slot(), form: DW_FORM.addr, value: 0x11223344n, check: (c, at) => expect(c.addr(at)).toBe(0x11223344n) },
   { at: slot(), form: DW_FORM.block1, value: [1, 2, 3], check: (c, at) => expect([...c.block(at)!]).toEqual([1, 2, 3]) },
   { at: slot(), form: DW_FORM.block2, value: [4, 5], check: (c, at) => expect([...c.block(at)!]).toEqual([4, 5]) },
@@ -96,6 +99,13 @@ const cases: Case[] = [
   { at: slot(), form: DW_FORM.ref_sup8, value: 4, minVersion: 5, check: (c, at) => expect(c.ref(at)).toBeUndefined() },
   { at: slot(), form: DW_FORM.strx1, value: 1, minVersion: 5, check: (c, at) => expect(c.str(at)).toBe("s1") },
   { at: slot(), form: DW_FORM.strx2, value: 2, minVersion: 5, check: (c, at) => expect(c.str(at)).toBe("s2") },
+  // strKey: the same string through strx2 and strx4 has one key; another string another key.
+  { at: slot(), form: DW_FORM.strx4, value: 2, minVersion: 5, check: (c, at) => {
+    const viaStrx4 = c.strKey(at);
+    expect(viaStrx4).toBeGreaterThanOrEqual(0);
+    expect(viaStrx4).not.toBe(c.strKey(at - 2));
+    expect(viaStrx4).toBe(c.strKey(at - 1));
+  } },
   { at: slot(), form: DW_FORM.strx3, value: 0, minVersion: 5, check: (c, at) => expect(c.str(at)).toBe("s0") },
   { at: slot(), form: DW_FORM.strx4, value: 2, minVersion: 5, check: (c, at) => expect(c.str(at)).toBe("s2") },
   { at: slot(), form: DW_FORM.strx, value: 1, minVersion: 5, check: (c, at) => expect(c.str(at)).toBe("s1") },

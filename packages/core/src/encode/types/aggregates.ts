@@ -63,10 +63,12 @@ export function encodeAggregate(u: UnitEncoder, c: DieCursor): boolean {
   const offset = c.offset;
   const isUnion = c.tag === DW_TAG.union_type;
   const what = isUnion ? "union" : "struct";
-  const name = u.identifier(c, what);
+  const name = u.identifierOff(c, () => what);
   const t = u.table;
+  /** The name for messages (error paths only). */
+  const label = () => (name === 0 ? "(anon)" : t.strings.get(name));
   if (c.flag(DW_AT.declaration)) {
-    if (name === undefined) {
+    if (name === 0) {
       // An anonymous declaration can never be completed; nothing can name it either.
       u.alias(offset, 0);
       return u.skip(c);
@@ -92,7 +94,7 @@ export function encodeAggregate(u: UnitEncoder, c: DieCursor): boolean {
             location: u.location(child.offset),
           });
         }
-        members.push({ name: u.identifier(child, `member of ${what} ${name ?? "(anon)"}`) ?? 0, type: 0, bitOffset, bitfieldSize });
+        members.push({ name: u.identifierOff(child, () => `member of ${what} ${label()}`), type: 0, bitOffset, bitfieldSize });
         refs.push(captureRef(child) ?? u.danglingRef(child.offset));
         memberDies.push(child.offset);
         return u.eachChild(child, (grand) =>
@@ -114,9 +116,9 @@ export function encodeAggregate(u: UnitEncoder, c: DieCursor): boolean {
   });
   let id: number;
   try {
-    id = isUnion ? t.addUnion(name ?? 0, size, members) : t.addStruct(name ?? 0, size, members);
+    id = isUnion ? t.addUnion(name, size, members) : t.addStruct(name, size, members);
   } catch (err) {
-    throw btforgeError("DWARF_VALUE_OUT_OF_RANGE", [`a bitfield of ${what} ${name ?? "(anon)"} at DIE 0x${offset.toString(16)}:`, (err as Error).message], {
+    throw btforgeError("DWARF_VALUE_OUT_OF_RANGE", [`a bitfield of ${what} ${label()} at DIE 0x${offset.toString(16)}:`, (err as Error).message], {
       location: u.location(offset),
     });
   }

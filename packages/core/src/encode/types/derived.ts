@@ -47,8 +47,8 @@ export function encodeQualifier(u: UnitEncoder, c: DieCursor): boolean {
 export function encodeTypedef(u: UnitEncoder, c: DieCursor): boolean {
   const offset = c.offset;
   const target = targetOf(u, c);
-  const name = u.identifier(c, "typedef");
-  if (name === undefined) {
+  const name = u.identifierOff(c, () => "typedef");
+  if (name === 0) {
     // A typedef without a (valid) name is only its target.
     u.alias(offset, target);
     return u.skip(c);

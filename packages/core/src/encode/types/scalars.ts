@@ -9,7 +9,7 @@ const FLOAT_SIZES = new Set([2, 4, 8, 12, 16]);
 const isPowerOfTwo = (n: number) => n > 0 && (n & (n - 1)) === 0;
 
 export function encodeBaseType(u: UnitEncoder, c: DieCursor): boolean {
-  const name = u.name(c) ?? "";
+  const name = u.nameOff(c);
   const size = c.uint(DW_AT.byte_size) ?? 0;
   const ate = c.uint(DW_AT.encoding) ?? 0;
   const t = u.table;
@@ -26,7 +26,7 @@ export function encodeBaseType(u: UnitEncoder, c: DieCursor): boolean {
       id = t.addInt("__SANITIZED_FAKE_INT__", 4, encoding, 0, 32);
     } else {
       id = t.addInt(name, size, encoding, 0, bits);
-      if (name === "int" && u.intId === 0) u.intId = id;
+      if (u.intId === 0 && name !== 0 && name === u.session.table.strings.find("int")) u.intId = id;
     }
   }
   u.define(c.offset, id);
@@ -44,13 +44,13 @@ function enumeratorValue(c: DieCursor): bigint {
 
 export function encodeEnum(u: UnitEncoder, c: DieCursor): boolean {
   const offset = c.offset;
-  const name = u.identifier(c, "enum") ?? 0;
+  const name = u.identifierOff(c, () => "enum");
   const size = c.uint(DW_AT.byte_size) ?? 4;
-  const names: (string | 0)[] = [];
+  const names: number[] = [];
   const values: bigint[] = [];
   const more = u.eachChild(c, (child) => {
     if (child.tag === DW_TAG.enumerator) {
-      names.push(u.identifier(child, "enumerator") ?? 0);
+      names.push(u.identifierOff(child, () => "enumerator"));
       values.push(enumeratorValue(child));
     }
     return u.skip(child);

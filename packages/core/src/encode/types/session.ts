@@ -56,6 +56,9 @@ export class TypeSession {
   readonly deferredFrom: number[] = [];
   /** Per-unit DIEs that alias another type (atomic, immutable): offset → packed target. */
   readonly aliases = new Map<number, PackedRef>();
+  /** DWARF string key (DieCursor.strKey) → BTF string offset: free-text names, valid identifiers. */
+  readonly names = new Map<number, number>();
+  readonly identifiers = new Map<number, number>();
   /** The array index type once one is known: the first unit's `int`, or __ARRAY_SIZE_TYPE__. */
   indexType = 0;
 

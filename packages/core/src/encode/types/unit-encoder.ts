@@ -163,22 +163,42 @@ export class UnitEncoder {
     return VOID_REF;
   }
 
-  /** DW_AT_name, or undefined. */
-  name(c: DieCursor): string | undefined {
-    return c.str(DW_AT.name);
+  /**
+   * The BTF string offset of DW_AT_name (0 when absent), free text (INT and FLOAT names). Names in
+   * .debug_str are decoded and interned once per string, not once per DIE.
+   */
+  nameOff(c: DieCursor): number {
+    const key = c.strKey(DW_AT.name);
+    const names = this.session.names;
+    const known = key >= 0 ? names.get(key) : undefined;
+    if (known !== undefined) return known;
+    const name = c.str(DW_AT.name);
+    const off = name ? this.table.strings.add(name) : 0;
+    if (key >= 0) names.set(key, off);
+    return off;
   }
 
   /**
-   * A name that must be a C identifier: undefined when absent; when invalid, an error, or with
-   * encode_force a warning and undefined (the type goes anonymous or is skipped by the caller).
+   * The BTF string offset of a name that must be a C identifier: 0 when absent; when invalid, an
+   * error, or with encode_force a warning and 0 (the type goes anonymous or the caller skips it).
+   * `what` names the DIE's role for that message (a function, so the hot path builds no string).
    */
-  identifier(c: DieCursor, what: string): string | undefined {
+  identifierOff(c: DieCursor, what: () => string): number {
+    const key = c.strKey(DW_AT.name);
+    const valid = this.session.identifiers;
+    const known = key >= 0 ? valid.get(key) : undefined;
+    if (known !== undefined) return known;
     const name = c.str(DW_AT.name);
-    if (name === undefined || name === "" || isValidIdentifier(name)) return name || undefined;
-    const where = `${what} at DIE 0x${c.offset.toString(16)}`;
+    if (name === undefined || name === "") return 0;
+    if (isValidIdentifier(name)) {
+      const off = this.table.strings.add(name);
+      if (key >= 0) valid.set(key, off);
+      return off;
+    }
+    const where = `${what()} at DIE 0x${c.offset.toString(16)}`;
     if (!this.session.options.force) throw btforgeError("INVALID_NAME", [where, name], { location: this.location(c.offset) });
     this.warn(`${where}: invalid name ${JSON.stringify(name)} dropped (encode_force)`, c.offset);
-    return undefined;
+    return 0;
   }
 
   /**
