@@ -88,12 +88,12 @@ describe("errors", () => {
 
   test.skipIf(notBuilt)("an invalid --config file: one line per problem, exit 2", async () => {
     const config = join(dir, "bad.json");
-    writeFileSync(config, JSON.stringify({ plugins: [7], features: { vars: "most" } }));
+    writeFileSync(config, JSON.stringify({ plugins: [7], features: { var: "most" } }));
     const r = await runCli(["dwarf-stats", SAMPLE_OBJECT, "--config", config]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr.trimEnd().split("\n").sort()).toEqual(
-      [`btforge: ${config}: /plugins/0: must be string or [name, options]`, `btforge: ${config}: /features/vars: must be one of "none", "percpu", "all"`].sort(),
+      [`btforge: ${config}: /plugins/0: must be string or [name, options]`, `btforge: ${config}: /features/var: must be boolean`].sort(),
     );
   });
 

@@ -31,9 +31,9 @@ export { messages, USAGE_CODES, type BtforgeErrorCode } from "./errors/codes.js"
 export { exitCodeFor, formatError, type FormatOptions } from "./errors/format.js";
 export { loadConfig, type LoadConfigOptions } from "./config/load.js";
 export { emptyConfig, NO_FEATURES, type PluginEntry, type ResolvedConfig } from "./config/resolved.js";
-export { CONFIG_SCHEMA_PATH, configProblems, type ConfigFile, type Features, type PluginReference, type VarsFeature } from "./config/schema.js";
+export { CONFIG_SCHEMA_PATH, configProblems, type ConfigFile, type FeatureSwitch, type Features, type PluginReference } from "./config/schema.js";
 export { isProfileName, listProfiles, PROFILES_DIR, profileFile } from "./config/profiles.js";
-export { featurePlugins } from "./config/features.js";
+export { featurePlugins, isFeatureSupported, PAHOLE_DEFAULT_FEATURES, PAHOLE_FEATURES, unsupportedFeatures } from "./config/features.js";
 export { pluginEntries, resolvePlugins } from "./config/resolve-plugins.js";
 export { CORE_PLUGINS, registerPlugin, registeredPluginNames, type PluginSource } from "./plugins/registry.js";
 export { ElfLoaderPlugin } from "./plugins/elf-loader.js";

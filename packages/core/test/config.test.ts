@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { ConfigError, exitCodeFor, featurePlugins, formatError, loadConfig, NO_FEATURES, PROFILES_DIR } from "@btforge/core";
+import { ConfigError, exitCodeFor, featurePlugins, formatError, isFeatureSupported, loadConfig, NO_FEATURES, PAHOLE_FEATURES, PROFILES_DIR } from "@btforge/core";
 
 const root = mkdtempSync(join(tmpdir(), "btforge-config-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -32,16 +32,16 @@ const profile = (name: string) => join(PROFILES_DIR, `${name}.json`);
 
 describe("discovery", () => {
   test.each([
-    ["btforge.config.json", JSON.stringify({ features: { vars: "all" } })],
-    ["btforge.config.yaml", "features:\n  vars: all\n"],
-    [".btforgerc", "features:\n  vars: all\n"],
-    [".btforgerc.json", JSON.stringify({ features: { vars: "all" } })],
-    ["btforge.config.mjs", "export default { features: { vars: 'all' } };\n"],
+    ["btforge.config.json", JSON.stringify({ features: { global_var: true } })],
+    ["btforge.config.yaml", "features:\n  global_var: true\n"],
+    [".btforgerc", "features:\n  global_var: true\n"],
+    [".btforgerc.json", JSON.stringify({ features: { global_var: true } })],
+    ["btforge.config.mjs", "export default { features: { global_var: true } };\n"],
   ])("%s is found and merged over the default profile", async (name, content) => {
     const dir = project({ [name]: content });
     const config = await loadConfig({ cwd: dir });
     expect(config.files).toEqual([profile("default"), join(dir, name)]);
-    expect(config.features.vars).toBe("all");
+    expect(config.features.global_var).toBe(true);
     expect(config.features.dedup).toBe(true); // from the default profile
     expect(config.profile).toBe(name);
   });
@@ -85,7 +85,7 @@ describe("profiles and extends", () => {
   test("--profile selects config/NAME.json, relative to core and not to the cwd", async () => {
     const config = await loadConfig({ cwd: project({}), profile: "minimal" });
     expect(config.profile).toBe("minimal");
-    expect(config.features).toMatchObject({ functions: false, dedup: false, vars: "none" });
+    expect(config.features).toMatchObject({ functions: false, dedup: false, var: false, global_var: false });
   });
 
   test("every shipped profile is valid and percpu/all-globals extend default", async () => {
@@ -95,7 +95,7 @@ describe("profiles and extends", () => {
     }
     const all = await loadConfig({ cwd: project({}), profile: "all-globals" });
     expect(all.files).toEqual([profile("default"), profile("all-globals")]);
-    expect(all.features).toMatchObject({ vars: "all", dedup: true, float: true });
+    expect(all.features).toMatchObject({ var: true, global_var: true, dedup: true, float: true });
   });
 
   test("a configuration extends a profile and a file; later layers win", async () => {
@@ -105,14 +105,14 @@ describe("profiles and extends", () => {
     });
     const config = await loadConfig({ cwd: dir });
     expect(config.files).toEqual([profile("default"), profile("percpu"), join(dir, "team.json"), join(dir, "btforge.config.json")]);
-    expect(config.features).toMatchObject({ vars: "percpu", float: false, enum64: false, dedup: true });
+    expect(config.features).toMatchObject({ var: true, global_var: false, float: false, enum64: false, dedup: true });
     expect(config.jobs).toBe(2);
   });
 
   test("--profile replaces the configuration's own profile", async () => {
     const dir = project({ "btforge.config.json": { profile: "minimal", jobs: 4 } });
     const config = await loadConfig({ cwd: dir, profile: "all-globals" });
-    expect(config.features.vars).toBe("all");
+    expect(config.features.global_var).toBe(true);
     expect(config.jobs).toBe(4);
   });
 
@@ -133,7 +133,7 @@ describe("profiles and extends", () => {
 describe("schema", () => {
   test("one line per problem, with the key path and what was expected", async () => {
     const dir = project({
-      "btforge.config.json": { plugins: [42, ["dedup", 5], "ok", ["dedup", {}]], features: { vars: "some", bogus: true }, jobs: 0, colour: "red" },
+      "btforge.config.json": { plugins: [42, ["dedup", 5], "ok", ["dedup", {}]], features: { var: "some", bogus: true }, jobs: 0, colour: "red" },
     });
     const err = await problems(dir);
     expect(err.code).toBe("CONFIG_INVALID");
@@ -142,7 +142,7 @@ describe("schema", () => {
         "btforge.config.json: /colour: unknown key",
         "btforge.config.json: /plugins/0: must be string or [name, options]",
         "btforge.config.json: /plugins/1: must be string or [name, options]",
-        'btforge.config.json: /features/vars: must be one of "none", "percpu", "all"',
+        'btforge.config.json: /features/var: must be boolean',
         "btforge.config.json: /features/bogus: unknown key",
         "btforge.config.json: /jobs: must be >= 1",
       ].sort(),
@@ -173,7 +173,22 @@ describe("merge", () => {
 
   test("features map to plugins in one place", () => {
     expect(featurePlugins({ ...NO_FEATURES })).toEqual([]);
-    expect(featurePlugins({ ...NO_FEATURES, dedup: true, vars: "percpu", decl_tag: true }).map((p) => p.plugin)).toEqual(["dedup", "decl-tag", "percpu-vars"]);
-    expect(featurePlugins({ ...NO_FEATURES, vars: "all" })).toEqual([{ plugin: "global-vars", feature: "vars" }]);
+    expect(featurePlugins({ ...NO_FEATURES, dedup: true, var: true, decl_tag: true }).map((p) => p.plugin)).toEqual(["dedup", "decl-tag", "percpu-vars"]);
+    expect(featurePlugins({ ...NO_FEATURES, global_var: true })).toEqual([{ plugin: "global-vars", feature: "global_var" }]);
+  });
+
+  test("the feature names are pahole's --btf_features, every one known to the schema", async () => {
+    const dir = project({ "btforge.config.json": { features: Object.fromEntries(PAHOLE_FEATURES.map((f) => [f, false])) } });
+    const config = await loadConfig({ cwd: dir });
+    for (const f of PAHOLE_FEATURES) expect(config.features[f], f).toBe(false);
+  });
+
+  test("a feature btforge does not carry out yet is an error, never a silent no-op", async () => {
+    const unsupported = PAHOLE_FEATURES.filter((f) => !isFeatureSupported(f));
+    if (unsupported.length === 0) return console.warn("every pahole feature is supported: nothing to refuse");
+    const err = await problems(project({ "btforge.config.json": { features: { [unsupported[0]!]: true } } }));
+    expect(err.code).toBe("FEATURE_UNSUPPORTED");
+    expect(err.problems).toEqual([`feature ${unsupported[0]} is not supported yet`]);
+    expect(exitCodeFor(err)).toBe(2);
   });
 });

@@ -155,7 +155,7 @@ describe("plugin references", () => {
       "dedup@btforge.config.json",
       "decl-tag@features.decl_tag",
       "type-tag@features.type_tag",
-      "percpu-vars@features.vars",
+      "percpu-vars@features.var",
       "x@btforge.config.json",
     ]);
   });

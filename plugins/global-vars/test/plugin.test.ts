@@ -63,7 +63,7 @@ describe("GlobalVarsPlugin", () => {
     expect(DefaultExport).toBe(GlobalVarsPlugin);
     expect(GlobalVarsPlugin.name).toBe("global-vars");
     registerPlugin("global-vars", () => import("../src/index.js"));
-    const config = { ...emptyConfig(), features: { ...emptyConfig().features, vars: "all" as const } };
+    const config = { ...emptyConfig(), features: { ...emptyConfig().features, global_var: true } };
     expect((await resolvePlugins(config)).filter((p) => p instanceof GlobalVarsPlugin)).toHaveLength(1);
     const withOptions = (options: Record<string, unknown>) => ({ ...config, plugins: [{ ref: "global-vars", options, from: "test", baseDir: process.cwd() }] });
     expect((await resolvePlugins(withOptions({ include: [".data"], exclude: [], statics: false, names: ["x*"] }))).length).toBeGreaterThan(0);

@@ -50,7 +50,7 @@ describe("PercpuVarsPlugin", () => {
     expect(DefaultExport).toBe(PercpuVarsPlugin);
     expect(PercpuVarsPlugin.name).toBe("percpu-vars");
     registerPlugin("percpu-vars", () => import("../src/index.js"));
-    const config = { ...emptyConfig(), features: { ...emptyConfig().features, vars: "percpu" as const } };
+    const config = { ...emptyConfig(), features: { ...emptyConfig().features, var: true } };
     const plugins = await resolvePlugins(config);
     expect(plugins.filter((p) => p instanceof PercpuVarsPlugin)).toHaveLength(1);
     const withOptions = (options: Record<string, unknown>) => ({ ...config, plugins: [{ ref: "percpu-vars", options, from: "test", baseDir: process.cwd() }] });

@@ -1,14 +1,49 @@
-// The one place where configuration features (like pahole's --btf_features) become plugins.
-// Features without an entry here (float, enum64, consistent_func, encode_force) are read by the
-// encoder's own plugins from `encoding.features`.
-import type { Features } from "./schema.js";
+// The one place where configuration features (pahole's --btf_features names) become plugins, and
+// where btforge says which of pahole's features it carries out. Features without a plugin entry
+// (float, enum64, consistent_func, encode_force, ...) are read by the encoder's own plugins from
+// `encoding.features`.
+import type { FeatureSwitch, Features } from "./schema.js";
+
+/** pahole's --btf_features names, in the order `pahole --supported_btf_features` prints them. */
+export const PAHOLE_FEATURES = [
+  "encode_force", "var", "float", "decl_tag", "type_tag", "enum64", "optimized_func", "consistent_func",
+  "decl_tag_kfuncs", "reproducible_build", "distilled_base", "global_var", "attributes", "true_signature", "layout",
+] as const satisfies readonly FeatureSwitch[];
+
+/** pahole's `--btf_features=default` set (upstream pahole's "standard" features). */
+export const PAHOLE_DEFAULT_FEATURES = [
+  "encode_force", "var", "float", "decl_tag", "type_tag", "enum64", "optimized_func", "consistent_func",
+] as const satisfies readonly FeatureSwitch[];
+
+/**
+ * Features the configuration can name but btforge does not carry out yet. Asking for one is an
+ * error (never a silent no-op); each leaves this list in the change that implements it.
+ */
+const NOT_YET_SUPPORTED: ReadonlySet<keyof Features> = new Set<keyof Features>([
+  "optimized_func", "decl_tag_kfuncs", "distilled_base", "attributes", "true_signature", "layout", "lang_exclude",
+]);
+
+/** Whether btforge carries out this feature. */
+export function isFeatureSupported(feature: keyof Features): boolean {
+  return !NOT_YET_SUPPORTED.has(feature);
+}
+
+/** The features `features` turns on that btforge does not carry out yet. */
+export function unsupportedFeatures(features: Readonly<Features>): (keyof Features)[] {
+  return (Object.keys(features) as (keyof Features)[]).filter((f) => {
+    const value = features[f];
+    const on = Array.isArray(value) ? value.length > 0 : value === true;
+    return on && NOT_YET_SUPPORTED.has(f);
+  });
+}
 
 /** Which registered plugin carries out a feature, by the feature's value. */
 const FEATURE_PLUGINS: { readonly [F in keyof Features]?: Partial<Record<string, string>> } = {
   dedup: { true: "dedup" },
   decl_tag: { true: "decl-tag" },
   type_tag: { true: "type-tag" },
-  vars: { percpu: "percpu-vars", all: "global-vars" },
+  var: { true: "percpu-vars" },
+  global_var: { true: "global-vars" },
 };
 
 /** The plugins the features ask for, in a fixed order (the order of FEATURE_PLUGINS). */

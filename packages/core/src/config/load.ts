@@ -7,6 +7,7 @@ import { cosmiconfig } from "cosmiconfig";
 import { ConfigError, configError } from "../errors/btforge-error.js";
 import { messages } from "../errors/codes.js";
 import { emptyConfig, NO_FEATURES, type PluginEntry, type ResolvedConfig } from "./resolved.js";
+import { unsupportedFeatures } from "./features.js";
 import { isProfileName, listProfiles, profileFile } from "./profiles.js";
 import { type ConfigFile, configProblems, type Features } from "./schema.js";
 
@@ -67,7 +68,10 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
   chain.throwIfProblems();
 
   const name = options.profile ?? top?.config.profile ?? (top ? basename(top.file) : "default");
-  return merge(chain.layers, name, show);
+  const config = merge(chain.layers, name, show);
+  const unsupported = unsupportedFeatures(config.features);
+  if (unsupported.length > 0) throw configError("FEATURE_UNSUPPORTED", [unsupported]);
+  return config;
 }
 
 function errorText(err: unknown): string {

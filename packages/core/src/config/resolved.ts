@@ -27,14 +27,23 @@ export interface ResolvedConfig {
 /** Every feature off: the base under every profile, and the configuration of a bare `new Encoder()`. */
 export const NO_FEATURES: Readonly<Features> = Object.freeze({
   functions: false,
+  dedup: false,
+  encode_force: false,
+  var: false,
   float: false,
-  enum64: false,
   decl_tag: false,
   type_tag: false,
+  enum64: false,
+  optimized_func: false,
   consistent_func: false,
-  encode_force: false,
-  dedup: false,
-  vars: "none",
+  decl_tag_kfuncs: false,
+  reproducible_build: false,
+  distilled_base: false,
+  global_var: false,
+  attributes: false,
+  true_signature: false,
+  layout: false,
+  lang_exclude: Object.freeze([]) as readonly string[],
 });
 
 export function emptyConfig(profile = "none"): ResolvedConfig {

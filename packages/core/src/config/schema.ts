@@ -4,19 +4,34 @@ import { readFileSync } from "node:fs";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import type { EncoderPlugin } from "../plugin.js";
 
-export type VarsFeature = "none" | "percpu" | "all";
-
+/**
+ * What an encoding produces. The names are pahole's `--btf_features` (see PAHOLE_FEATURES), so a
+ * profile and a pahole command line speak one vocabulary; `functions` and `dedup` are btforge's
+ * own (pahole always does both), `lang_exclude` is pahole's `--lang_exclude`.
+ */
 export interface Features {
   functions: boolean;
+  dedup: boolean;
+  encode_force: boolean;
+  var: boolean;
   float: boolean;
-  enum64: boolean;
   decl_tag: boolean;
   type_tag: boolean;
+  enum64: boolean;
+  optimized_func: boolean;
   consistent_func: boolean;
-  encode_force: boolean;
-  dedup: boolean;
-  vars: VarsFeature;
+  decl_tag_kfuncs: boolean;
+  reproducible_build: boolean;
+  distilled_base: boolean;
+  global_var: boolean;
+  attributes: boolean;
+  true_signature: boolean;
+  layout: boolean;
+  lang_exclude: readonly string[];
 }
+
+/** The boolean features, by name. */
+export type FeatureSwitch = { [F in keyof Features]: Features[F] extends boolean ? F : never }[keyof Features];
 
 /** One plugin reference as written: a name, [name, options], [name, false], or an instance (JS configs). */
 export type PluginReference = string | [string, Record<string, unknown> | false] | EncoderPlugin;

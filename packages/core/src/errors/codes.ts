@@ -52,6 +52,9 @@ export const messages = {
     `plugin ${q(ref)} not found (registered: ${builtins.join(", ")}; else an npm package name, or a path starting with ./)`,
   /** A plugin module whose export is not a plugin class, factory or object with apply(). */
   PLUGIN_INVALID: (ref: string, detail: string) => `plugin ${q(ref)} is not a plugin: ${detail}`,
+  /** A configuration turns on a feature btforge does not carry out yet (never a silent no-op). */
+  FEATURE_UNSUPPORTED: (features: readonly string[]) =>
+    `feature${features.length === 1 ? "" : "s"} ${features.join(", ")} ${features.length === 1 ? "is" : "are"} not supported yet`,
   /** Plugin options that fail the plugin's own schema. */
   PLUGIN_OPTIONS: (plugin: string, path: string, detail: string) => `plugin ${q(plugin)}: option ${path}: ${detail}`,
 } as const;
@@ -69,4 +72,5 @@ export const USAGE_CODES: ReadonlySet<string> = new Set<BtforgeErrorCode>([
   "PLUGIN_NOT_FOUND",
   "PLUGIN_INVALID",
   "PLUGIN_OPTIONS",
+  "FEATURE_UNSUPPORTED",
 ]);
