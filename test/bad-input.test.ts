@@ -112,7 +112,7 @@ describe("dwarf-stats on bad input", () => {
       const path = withSection(".debug_abbrev", `abbrev-flip-${i}.o`, (abbrev) => {
         abbrev[rand() % abbrev.length] ^= 1 << rand() % 8;
       });
-      const r = await runCli(["dwarf-stats", path, "--json"], { timeoutMs: 20_000 });
+      const r = await runCli(["dwarf-stats", path, "--json"]);
       expect(r.timedOut).toBe(false);
       expect(r.signal).toBeNull();
       if (r.code !== 0) {
@@ -140,7 +140,7 @@ describe("dwarf-stats on bad input", () => {
       for (let k = 0; k < 40; k++) bytes[64 + ((rand() << 8) | rand()) % (bytes.length - 64)] = rand();
       const path = join(dir, `fuzz-${i}.o`);
       writeFileSync(path, bytes);
-      const r = await runCli(["dwarf-stats", path, "--json"], { timeoutMs: 20_000 });
+      const r = await runCli(["dwarf-stats", path, "--json"]);
       expect(r.timedOut).toBe(false);
       expect(r.signal).toBeNull();
       if (r.code !== 0) expectOneLineError(r, path);

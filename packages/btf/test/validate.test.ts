@@ -3,7 +3,8 @@
 // that each expectation written here is the kernel's and not a guess.
 
 import { describe, expect, test } from "vitest";
-import { kernelAvailable, loadManyIntoKernel } from "../src/kernel/index.js";
+import { loadManyIntoKernel } from "../src/kernel/index.js";
+import { skipKernel } from "../../../test/support/tools.js";
 import { formatProblems, validateBtf } from "../src/validate/index.js";
 import { BtfKind } from "../src/constants.js";
 import { ruleCases } from "./validate-cases.js";
@@ -71,10 +72,7 @@ describe("validateBtf rules", () => {
   });
 });
 
-const availability = kernelAvailable();
-if (!availability.ok) console.warn(`kernel cross-check of the rule cases skipped: ${availability.reason}`);
-
-describe.skipIf(!availability.ok)("the rule cases are the kernel's", () => {
+describe.skipIf(skipKernel("the kernel cross-check of the rule cases"))("the rule cases are the kernel's", () => {
   test("same verdict and same reason from BPF_BTF_LOAD", () => {
     const verdicts = loadManyIntoKernel(cases.map((c) => c.bytes));
     const mismatches: string[] = [];

@@ -175,6 +175,8 @@ describe("merge", () => {
     expect(featurePlugins({ ...NO_FEATURES })).toEqual([]);
     expect(featurePlugins({ ...NO_FEATURES, dedup: true, var: true, decl_tag: true }).map((p) => p.plugin)).toEqual(["dedup", "decl-tag", "percpu-vars"]);
     expect(featurePlugins({ ...NO_FEATURES, global_var: true })).toEqual([{ plugin: "global-vars", feature: "global_var" }]);
+    // global_var covers the per-CPU section: its options decide there too.
+    expect(featurePlugins({ ...NO_FEATURES, var: true, global_var: true })).toEqual([{ plugin: "global-vars", feature: "global_var" }]);
   });
 
   test("the feature names are pahole's --btf_features, every one known to the schema", async () => {

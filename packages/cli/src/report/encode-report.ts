@@ -10,6 +10,8 @@ import { formatMs, plainData, roundMs } from "./format.js";
 const BTF_BYTES_ARTIFACT = "btf-bytes";
 const DEDUP_ARTIFACT = "dedup";
 const VARIABLES_ARTIFACT = "variables";
+const TYPES_ARTIFACT = "types";
+const FUNCTIONS_ARTIFACT = "functions";
 const VALIDATION_ARTIFACT = "validation";
 
 export type OutputTarget = { kind: "raw" | "in-place" | "elf"; path: string };
@@ -31,6 +33,10 @@ export interface EncodeReport {
   output: OutputTarget | null;
   btf: BtfSummary;
   dedup: DedupFigures | null;
+  /** The types phase's figures (artifact "types": units, types per kind before dedup), as plain data; null when it did not run. */
+  types: unknown;
+  /** The function encoder's figures (artifact "functions": candidates, encoded, skipped by reason); null without functions. */
+  functions: unknown;
   /** The variable emitter's own report (artifact "variables"), as plain data; null without one. */
   variables: unknown;
   /** The validator's verdict; null with --no-verify. */
@@ -78,6 +84,8 @@ export interface EncodeReportExtras {
 
 export function encodeReport(encoding: Encoding, extras: EncodeReportExtras): EncodeReport {
   const variables = encoding.artifacts.get(VARIABLES_ARTIFACT);
+  const types = encoding.artifacts.get(TYPES_ARTIFACT);
+  const functions = encoding.artifacts.get(FUNCTIONS_ARTIFACT);
   return {
     file: encoding.path,
     profile: encoding.profile,
@@ -85,6 +93,8 @@ export function encodeReport(encoding: Encoding, extras: EncodeReportExtras): En
     output: extras.error === undefined ? extras.output : null,
     btf: summarizeBtf(encoding.btf, encodedBytesOf(encoding)),
     dedup: dedupFigures(encoding.artifacts.get(DEDUP_ARTIFACT)),
+    types: types === undefined ? null : plainData(types),
+    functions: functions === undefined ? null : plainData(functions),
     variables: variables === undefined ? null : plainData(variables),
     validation: validationVerdict(encoding),
     warnings: encoding.diagnostics.length,
