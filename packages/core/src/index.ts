@@ -42,7 +42,7 @@ export { readBtfBytes, readBtfFile } from "./io/read-btf.js";
 // dwarf-stats reports through core: the CLI depends on core alone.
 export { dwarfStats, type DwarfStats } from "@btforge/dwarf";
 export { DieTypes, DIE_TYPES_ARTIFACT, NO_TYPE, dieTypesOf, refSection } from "./encode/die-types.js";
-export { WriteBtfPlugin, BTF_SECTION, type WriteTarget } from "./plugins/write-btf.js";
+export { WriteBtfPlugin, BTF_SECTION, writeEncodedBtf, type WriteTarget } from "./plugins/write-btf.js";
 export { VerifyBtfPlugin, encodedBytes } from "./plugins/verify-btf.js";
 export { writeFileAtomically } from "./io/atomic-write.js";
 // The variable emitter (VARs and DATASECs of the sections plugins include).

@@ -3,6 +3,7 @@
 // a kill midway leaves the destination as it was.
 import { writeElfWithSection } from "@btforge/elf";
 import type { Encoder } from "../encoder.js";
+import type { Encoding } from "../encoding.js";
 import { writeFileAtomically } from "../io/atomic-write.js";
 import { encodedBytes } from "./verify-btf.js";
 
@@ -38,16 +39,19 @@ export class WriteBtfPlugin {
   }
 
   apply(encoder: Encoder): void {
-    encoder.hooks.write.tap(WriteBtfPlugin.name, (encoding) => {
-      const bytes = encodedBytes(encoding);
-      const t = this.target;
-      if ("raw" in t) writeFileAtomically(t.raw, bytes);
-      else {
-        const dst = "inPlace" in t ? encoding.path : t.inElf;
-        // The ELF is re-read from disk by the writer: release our handle on it first.
-        writeElfWithSection(encoding.path, dst, BTF_SECTION, bytes, { replaceAllocated: true });
-      }
-      encoding.trace(`wrote ${bytes.length} bytes of BTF to ${"raw" in t ? t.raw : "inPlace" in t ? `${encoding.path} (${BTF_SECTION})` : `${t.inElf} (${BTF_SECTION})`}`, WriteBtfPlugin.name);
-    });
+    encoder.hooks.write.tap(WriteBtfPlugin.name, (encoding) => writeEncodedBtf(encoding, this.target));
   }
+}
+
+/** Writes the encoding's BTF (as the verify step serialized it) to `target`, atomically. */
+export function writeEncodedBtf(encoding: Encoding, target: WriteTarget): void {
+  const bytes = encodedBytes(encoding);
+  if ("raw" in target) writeFileAtomically(target.raw, bytes);
+  else {
+    const dst = "inPlace" in target ? encoding.path : target.inElf;
+    // The ELF is re-read from disk by the writer.
+    writeElfWithSection(encoding.path, dst, BTF_SECTION, bytes, { replaceAllocated: true });
+  }
+  const where = "raw" in target ? target.raw : "inPlace" in target ? `${encoding.path} (${BTF_SECTION})` : `${target.inElf} (${BTF_SECTION})`;
+  encoding.trace(`wrote ${bytes.length} bytes of BTF to ${where}`, WriteBtfPlugin.name);
 }
