@@ -30,6 +30,26 @@ export { dumpRaw, dumpRawBytes, dumpRawType, type DumpRawOptions } from "./dump.
 export { mergeSplitBtf } from "./merge.js";
 export { resolveTypeSize } from "./type-size.js";
 // Offline validator and kernel check (validate helper).
-export { validateBtf, formatProblems, type ValidateBtfOptions, type ValidationProblem, type ValidationResult } from "./validate/index.js";
-export { kernelAvailable, loadIntoKernel, loadManyIntoKernel, formatKernelVerdict, type KernelAvailability, type KernelVerdict } from "./kernel/index.js";
+export {
+  validateBtf,
+  formatProblems,
+  kernelRules,
+  knownRuleVersions,
+  NEWEST_KNOWN_KERNEL,
+  parseKernelVersion,
+  type KernelRules,
+  type ValidateBtfOptions,
+  type ValidationProblem,
+  type ValidationResult,
+} from "./validate/index.js";
+export {
+  kernelAvailable,
+  loadIntoKernel,
+  loadManyIntoKernel,
+  formatKernelVerdict,
+  runningKernelTarget,
+  type KernelAvailability,
+  type KernelVerdict,
+  type RunningKernelTarget,
+} from "./kernel/index.js";
 export { dumpC, type DumpCOptions } from "./cdump/index.js";
