@@ -3,9 +3,9 @@
 // one line per change, each with the kernel commit that made it; which kinds exist comes from the
 // kind registry (each descriptor's `since`), so the two tables never disagree.
 
-import { BTF_HEADER_SIZE, BTF_HEADER_SIZE_WITH_LAYOUT } from "../constants.js";
+import { BTF_HEADER_SIZE, BTF_HEADER_SIZE_WITH_LAYOUT, BTF_MAX_KIND } from "../constants.js";
 import { BtfError } from "../errors.js";
-import { kindDescriptor } from "../kinds/registry.js";
+import { registeredKinds } from "../kinds/registry.js";
 
 /** One change of the loader's rules, and the first kernel release that has it. */
 interface RuleChange {
@@ -102,6 +102,12 @@ export function kernelRules(target: string = NEWEST_KNOWN_KERNEL): KernelRules {
     enumKindFlag = c.enumKindFlag ?? enumKindFlag;
     tagKindFlag = c.tagKindFlag ?? tagKindFlag;
   }
+  // Which kinds this kernel knows, decided once: the check runs for every record.
+  const known = new Uint8Array(BTF_MAX_KIND + 1);
+  for (const d of registeredKinds()) {
+    const since = parseKernelVersion(d.since);
+    if (since && atLeast(v, since)) known[d.kind] = 1;
+  }
   return {
     version: format(v),
     infoMask: infoMask >>> 0,
@@ -110,10 +116,6 @@ export function kernelRules(target: string = NEWEST_KNOWN_KERNEL): KernelRules {
     tagKindFlag,
     layoutSection: headerSize >= BTF_HEADER_SIZE_WITH_LAYOUT,
     wideInfo: infoMask >>> 0 === 0xffffffff,
-    hasKind(kind: number) {
-      const since = kindDescriptor(kind)?.since;
-      const sinceVersion = since === undefined ? undefined : parseKernelVersion(since);
-      return sinceVersion !== undefined && atLeast(v, sinceVersion);
-    },
+    hasKind: (kind: number) => known[kind] === 1,
   };
 }
