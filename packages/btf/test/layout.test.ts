@@ -6,6 +6,7 @@ import { afterEach, describe, expect, test } from "vitest";
 import { BtfKind } from "../src/constants.js";
 import { dumpRaw } from "../src/dump.js";
 import { BtfError } from "../src/errors.js";
+import { mergeSplitBtf } from "../src/merge.js";
 import { standardKindLayouts } from "../src/kind-layout.js";
 import type { KindDescriptor } from "../src/kinds/descriptor.js";
 import { registerKind, unregisterKind } from "../src/kinds/registry.js";
@@ -132,6 +133,15 @@ describe("kinds known only from the layout section", () => {
     expect(thrown(() => parseBtf(short)).message).toContain("the layout section does not describe it");
     const odd = rawBlob({ types: opaqueTypes(), strings: STRINGS, layouts: layouts([3, 8]) }).bytes;
     expect(thrown(() => parseBtf(odd))).toMatchObject({ code: "BTF_BAD_LAYOUT", location: { typeId: 2 } });
+  });
+
+  test("merged with its split BTF (for the kernel check), a base keeps its layout section", () => {
+    const base = rawBlob({ types: opaqueTypes(), strings: STRINGS, layouts: layouts([4, 8]) }).bytes;
+    const split = rawBlob({ types: [[0, info(BtfKind.PTR, 0), 2]], strings: "" }).bytes;
+    const merged = parseBtf(mergeSplitBtf(base, split));
+    expect(merged.header).toMatchObject({ hdrLen: 32, typeOff: 0, typeLen: 72, layoutOff: 72, layoutLen: 104, strOff: 176 });
+    expect(merged.kindLayouts).toEqual(parseBtf(base).kindLayouts);
+    expect(dumpRaw(merged).split("\n").slice(1, 4)).toEqual(["[2] UNKNOWN 'loc'", "[3] PTR '(anon)' type_id=1", "[4] PTR '(anon)' type_id=2"]);
   });
 
   test("split BTF without its own layout section reads them through its base's, as libbpf does", () => {

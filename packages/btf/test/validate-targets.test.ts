@@ -129,6 +129,15 @@ describe("verdicts per target kernel", () => {
   test("the default target judges by the newest rules: a layout section is valid", () => {
     expect(validateBtf(withLayout().bytes)).toEqual({ ok: true, problems: [] });
   });
+
+  test("big-endian layout BTF, checked as its own kernel would (anyByteOrder): the layout fields and flags are read in its order", () => {
+    const layouts = LIBBPF_LAYOUTS.map(([i, e]) => [i, e, 0x0102]);
+    const big = rawBlob({ types: plainTypes(), strings: STRINGS, layouts, big: true }).bytes;
+    expect(validateBtf(big, { target: "7.1", anyByteOrder: true })).toEqual({ ok: true, problems: [] });
+    expect(validateBtf(big, { target: "7.0", anyByteOrder: true }).problems[0]!.reason).toBe("Unsupported btf_header");
+    const cut = layoutOfLength(78);
+    expect(validateBtf(cut, { target: "7.1", anyByteOrder: true }).problems[0]!.reason).toBe("layout_len is not multiple of 4");
+  });
 });
 
 const availability = kernelAvailable();
