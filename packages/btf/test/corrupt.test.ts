@@ -32,12 +32,19 @@ describe("bad headers and sections", () => {
     const short = good.slice();
     setU32(short, 4, 16);
     expect(parseError(short).message).toMatch(/hdr_len 16 is smaller/);
-    const longer = new Uint8Array(good.length + 8);
-    longer.set(good.subarray(0, 24));
-    longer.set(good.subarray(24), 32);
-    setU32(longer, 4, 32);
-    longer[30] = 1;
-    expect(parseError(longer)).toMatchObject({ code: "BTF_BAD_HEADER", location: { offset: 30 } });
+    /** `good` with a header of hdrLen bytes, zero past the 24 known ones but for a 1 at `setByte`. */
+    const extended = (hdrLen: number, setByte: number) => {
+      const out = new Uint8Array(good.length + hdrLen - 24);
+      out.set(good.subarray(0, 24));
+      out.set(good.subarray(24), hdrLen);
+      setU32(out, 4, hdrLen);
+      out[setByte] = 1;
+      return out;
+    };
+    // Past the 32 bytes of the layout-era header, an unknown field must be zero.
+    expect(parseError(extended(40, 36))).toMatchObject({ code: "BTF_BAD_HEADER", location: { offset: 36 } });
+    // A partial layout field (hdr_len 28) means nothing: it must be zero too.
+    expect(parseError(extended(28, 25))).toMatchObject({ code: "BTF_BAD_HEADER", location: { offset: 25 } });
   });
 
   test("sections out of bounds or overlapping", () => {

@@ -33,7 +33,7 @@ describe("write and parse", () => {
     expect(be[1]).toBe(0x9f);
     expect(same(be, le)).toBe(false);
     const parsed = parseBtf(be);
-    expect(parsed.layout?.byteOrder).toBe("big");
+    expect(parsed.header?.byteOrder).toBe("big");
     expect(same(writeBtf(parsed), be)).toBe(true); // keeps its own byte order by default
     expect(same(writeBtf(parsed, { endianness: "little" }), le)).toBe(true);
   });

@@ -126,7 +126,8 @@ export function formatEncodeReport(report: EncodeReport, options: { verbose?: bo
       ? "not written (no -o, --in-place or --elf-out)"
       : "not written";
   const lines = [`${report.file}: profile ${report.profile}, ${head}`, "", kindTable(btf), ""];
-  lines.push(`bytes: header ${btf.headerBytes}, types ${btf.typeBytes}, strings ${btf.stringBytes}, total ${btf.totalBytes}`);
+  const layout = btf.layoutBytes > 0 ? `, kind layout ${btf.layoutBytes}` : "";
+  lines.push(`bytes: header ${btf.headerBytes}, types ${btf.typeBytes}, strings ${btf.stringBytes}${layout}, total ${btf.totalBytes}`);
   if (report.dedup) {
     const d = report.dedup;
     lines.push(`dedup: types ${d.typesBefore} -> ${d.typesAfter}, strings ${d.stringBytesBefore} -> ${d.stringBytesAfter} bytes (${formatMs(d.ms)})`);
