@@ -8,6 +8,8 @@ export const messages = {
   INPUT_NOT_FOUND: (file: string) => `cannot read ${file}: no such file`,
   /** The input file exists but cannot be read. */
   INPUT_UNREADABLE: (file: string, why: string) => `cannot read ${file}: ${why}`,
+  /** The input is a directory, FIFO, device or socket: refused before anything opens it (a FIFO would block). */
+  INPUT_NOT_REGULAR: (what: string) => `is ${what}, not a regular file`,
   /** The input has no .debug_info (nor .debug_types): nothing to encode. */
   NO_DWARF: () => "no DWARF: the file has no .debug_info section (built without -g, or stripped?)",
   /** A BTF input that is neither raw BTF nor an ELF with .BTF. */
