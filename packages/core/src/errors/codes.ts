@@ -42,6 +42,9 @@ export const messages = {
   CONFIG_INVALID: (count: number) => `invalid configuration (${count} problem${count === 1 ? "" : "s"})`,
   /** A config file that cosmiconfig could not read or parse. */
   CONFIG_UNREADABLE: (file: string, detail: string) => `${file}: cannot read configuration: ${detail}`,
+  /** The search for a configuration file could not look in a folder (cosmiconfig stats the working directory and its parents). */
+  CONFIG_SEARCH_FAILED: (dir: string, why: string) =>
+    `configuration search failed in ${dir}: ${why} (run btforge from a folder you can read)`,
   /** `--config FILE` or an `extends` path that does not exist. */
   CONFIG_NOT_FOUND: (file: string) => `${file}: configuration file not found`,
   /** `--profile NAME` or `extends: NAME` naming no file in config/. */
@@ -68,6 +71,7 @@ export const USAGE_CODES: ReadonlySet<string> = new Set<BtforgeErrorCode>([
   "USAGE",
   "CONFIG_INVALID",
   "CONFIG_UNREADABLE",
+  "CONFIG_SEARCH_FAILED",
   "CONFIG_NOT_FOUND",
   "PROFILE_NOT_FOUND",
   "EXTENDS_CYCLE",
