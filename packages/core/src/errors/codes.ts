@@ -30,8 +30,10 @@ export const messages = {
   DWARF_NOT_A_TYPE: (from: number, to: string, why: string) => `DIE 0x${from.toString(16)} refers to ${to} as its type: ${why} (with the encode_force feature: void, and a warning)`,
   /** A name BTF cannot carry (the kernel accepts C identifiers only). */
   INVALID_NAME: (what: string, name: string) => `${what} has the name ${q(name)}, which is not a valid BTF identifier (encode_force skips it with a warning)`,
-  /** Types that refer to each other without a pointer in between (no size can be computed). */
+  /** Types that contain each other without a pointer in between (no size can be computed). */
   TYPE_LOOP: (chain: string) => `DWARF types refer to each other in a loop: ${chain}`,
+  /** Pointers, typedefs, qualifiers, arrays or function types that lead back to themselves with no struct or union on the way. */
+  REFERENCE_LOOP: (chain: string) => `DWARF types refer to each other in a loop that no struct or union breaks: ${chain}`,
   /** A DWARF value that does not fit where BTF puts it. */
   DWARF_VALUE_OUT_OF_RANGE: (what: string, value: string) => `${what} ${value} does not fit BTF`,
   /** Something failed outside any plugin (a bug, or an error core did not expect). */

@@ -1,0 +1,102 @@
+// A loop the types phase found in its BTF table, told in DWARF terms: the DIE of each type of the
+// loop (as llvm-dwarfdump --debug-info=0x... finds it), its tag and name, and the file and unit in
+// the error's location. BTF ids of a table that is never written mean nothing to the user.
+import { BtfKind, type BtfTable, kindDescriptor } from "@btforge/btf";
+import { DW_TAG, type DwarfFile, tagName } from "@btforge/dwarf";
+import { type BtforgeError, btforgeError } from "../../errors/btforge-error.js";
+import type { DieRef, DieTypes } from "../die-types.js";
+import { LoopKind, type TypeLoop } from "./loops.js";
+
+const hex = (n: number) => `0x${n.toString(16)}`;
+
+/** The DWARF tags whose DIEs become a BTF type of `kind` (an alias DIE shares its target's id but not its kind). */
+function tagsOf(kind: number): readonly number[] {
+  switch (kind) {
+    case BtfKind.PTR:
+      return [DW_TAG.pointer_type, DW_TAG.reference_type, DW_TAG.rvalue_reference_type, DW_TAG.ptr_to_member_type];
+    case BtfKind.CONST:
+      return [DW_TAG.const_type];
+    case BtfKind.VOLATILE:
+      return [DW_TAG.volatile_type];
+    case BtfKind.RESTRICT:
+      return [DW_TAG.restrict_type];
+    case BtfKind.TYPEDEF:
+      return [DW_TAG.typedef];
+    case BtfKind.ARRAY:
+      return [DW_TAG.array_type];
+    case BtfKind.FUNC_PROTO:
+      return [DW_TAG.subroutine_type];
+    case BtfKind.STRUCT:
+    case BtfKind.UNION:
+    case BtfKind.FWD:
+      return [DW_TAG.structure_type, DW_TAG.class_type, DW_TAG.union_type];
+    default:
+      return [];
+  }
+}
+
+/** The tag of the DIE at `die`, or undefined when it cannot be read. */
+function tagAt(dwarf: DwarfFile, die: DieRef): number | undefined {
+  const unit = dwarf.unitAt(die.section, die.offset);
+  if (!unit) return undefined;
+  try {
+    const c = dwarf.cursor(unit);
+    c.seek(die.offset);
+    return c.tag;
+  } catch {
+    return undefined;
+  }
+}
+
+interface LoopStep {
+  id: number;
+  die: DieRef | undefined;
+  tag: number | undefined;
+}
+
+/** The DIE each id of the loop came from: the one whose tag makes that kind when an alias shares the id. */
+function stepsOf(table: BtfTable, dieTypes: DieTypes, dwarf: DwarfFile, ids: readonly number[]): LoopStep[] {
+  const dies = dieTypes.diesOf(ids);
+  return ids.map((id) => {
+    const candidates = dies.get(id) ?? [];
+    const wanted = tagsOf(table.kind(id));
+    let chosen: LoopStep = { id, die: candidates[0], tag: candidates[0] && tagAt(dwarf, candidates[0]) };
+    for (const die of candidates) {
+      const tag = tagAt(dwarf, die);
+      if (tag !== undefined && wanted.includes(tag)) {
+        chosen = { id, die, tag };
+        break;
+      }
+    }
+    return chosen;
+  });
+}
+
+function describeStep(table: BtfTable, step: LoopStep, firstUnit: number | undefined, dwarf: DwarfFile): string {
+  const name = table.name(step.id);
+  const named = name ? ` '${name}'` : "";
+  if (!step.die) {
+    // A type no DIE recorded (a plugin's): its BTF id and kind are all there is.
+    return `type ${step.id} (${kindDescriptor(table.kind(step.id))?.name ?? table.kind(step.id)}${named})`;
+  }
+  const { section, offset } = step.die;
+  const unit = dwarf.unitAt(section, offset)?.offset;
+  const where = [section === "debug_types" ? " of .debug_types" : "", unit !== undefined && unit !== firstUnit ? ` in unit ${hex(unit)}` : ""].join("");
+  const tag = step.tag !== undefined ? tagName(step.tag) : "unreadable DIE";
+  return `DIE ${hex(offset)}${where} (${tag}${named})`;
+}
+
+/**
+ * The TYPE_LOOP or REFERENCE_LOOP error for `loop`: located at the first DIE of the loop (file,
+ * section, unit, DIE), its message the whole loop as DIEs.
+ */
+export function typeLoopError(loop: TypeLoop, table: BtfTable, dieTypes: DieTypes, dwarf: DwarfFile, file: string): BtforgeError {
+  const steps = stepsOf(table, dieTypes, dwarf, loop.ids);
+  const first = steps[0]!.die;
+  const firstUnit = first && dwarf.unitAt(first.section, first.offset)?.offset;
+  const chain = steps.map((s) => describeStep(table, s, firstUnit, dwarf)).join(" → ");
+  const location = first
+    ? { file, section: `.${first.section}`, unit: firstUnit, die: first.offset }
+    : { file, typeId: loop.ids[0] };
+  return btforgeError(loop.kind === LoopKind.SIZE ? "TYPE_LOOP" : "REFERENCE_LOOP", [chain], { location });
+}
