@@ -231,6 +231,10 @@ describe("errors name their place (issue 12)", () => {
       expect(r.code).toBe(1);
       expect(r.stderr).toBe(`${want}\n`);
     }
+    // The experiment says which profile failed, after the file's name.
+    const e = await runCli(["experiment", path, "--profiles", "minimal,default", "--quiet"]);
+    expect(e.code).toBe(1);
+    expect(e.stderr).toBe(`${want.replace(`${path}: `, `${path}: profile minimal: `)}\n`);
   });
 
   test.skipIf(skip)("a cycle through pointers only: every DIE of the cycle, in order", async () => {
