@@ -51,26 +51,37 @@ function edge(t: BtfTable, id: number, kind: number, k: number, mode: LoopKind):
   }
 }
 
+/** Whether a type of `kind` has edges in the graph of `mode`: the walk settles the others without a step. */
+function edgeKinds(mode: LoopKind): Uint8Array {
+  const has = new Uint8Array(256);
+  for (const k of [BtfKind.TYPEDEF, BtfKind.CONST, BtfKind.VOLATILE, BtfKind.RESTRICT, BtfKind.TYPE_TAG, BtfKind.ARRAY]) has[k] = 1;
+  for (const k of mode === LoopKind.SIZE ? [BtfKind.STRUCT, BtfKind.UNION] : [BtfKind.PTR, BtfKind.FUNC_PROTO]) has[k] = 1;
+  return has;
+}
+
 /** One depth-first walk of the table in the graph of `mode`; the first loop found, or undefined. */
-function findLoop(t: BtfTable, mode: LoopKind): TypeLoop | undefined {
+function findLoop(t: BtfTable, kinds: Uint8Array, mode: LoopKind): TypeLoop | undefined {
   const first = t.firstId;
   const last = t.lastId;
+  const has = edgeKinds(mode);
   const state = new Uint8Array(last + 1 - first); // 0 unseen, 1 on the path, 2 done
-  // The path: ids, their kinds and the next edge to follow; grown on demand (a chain of typedefs
-  // can be as long as the table).
+  // The path: ids and the next edge to follow; grown on demand (a chain of typedefs can be as
+  // long as the table).
   let path = new Int32Array(256);
-  let kinds = new Int32Array(256);
   let next = new Int32Array(256);
   for (let root = first; root <= last; root++) {
     if (state[root - first] !== 0) continue;
+    if (has[kinds[root - first]!] === 0) {
+      state[root - first] = 2;
+      continue;
+    }
     let top = 0;
     path[0] = root;
-    kinds[0] = t.kind(root);
     next[0] = 0;
     state[root - first] = 1;
     while (top >= 0) {
       const id = path[top]!;
-      const to = edge(t, id, kinds[top]!, next[top]!++, mode);
+      const to = edge(t, id, kinds[id - first]!, next[top]!++, mode);
       if (to === NO_EDGE) {
         state[id - first] = 2;
         top--;
@@ -84,13 +95,15 @@ function findLoop(t: BtfTable, mode: LoopKind): TypeLoop | undefined {
         ids.push(to);
         return { kind: mode, ids };
       }
+      if (has[kinds[to - first]!] === 0) {
+        state[to - first] = 2;
+        continue;
+      }
       if (++top === path.length) {
         path = grown(path);
-        kinds = grown(kinds);
         next = grown(next);
       }
       path[top] = to;
-      kinds[top] = t.kind(to);
       next[top] = 0;
       state[to - first] = 1;
     }
@@ -109,5 +122,8 @@ function grown(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
  * are the more basic fault (and a typedef loop is both kinds).
  */
 export function findTypeLoop(t: BtfTable): TypeLoop | undefined {
-  return findLoop(t, LoopKind.SIZE) ?? findLoop(t, LoopKind.REFERENCE);
+  // Each type's kind, read once for both walks (a kind fits a byte: BTF gives it 5 bits, 7 at most).
+  const kinds = new Uint8Array(t.lastId + 1 - t.firstId);
+  for (let id = t.firstId; id <= t.lastId; id++) kinds[id - t.firstId] = t.kind(id);
+  return findLoop(t, kinds, LoopKind.SIZE) ?? findLoop(t, kinds, LoopKind.REFERENCE);
 }
