@@ -1,6 +1,7 @@
 /**
  * A fuzz campaign: mutants of each input, made from (seed, input, case number) alone, each run
- * through `btforge encode MUTANT -o OUT` in a directory of its own, and judged:
+ * through `btforge encode MUTANT -o OUT` (one in five `--elf-out OUT`, through the ELF writer) in a
+ * directory of its own, and judged:
  *
  * - exit 0: the BTF written is valid (the offline validator, and the kernel's BPF_BTF_LOAD for
  *   x86-64 inputs when it is available, in batches), stderr holds warnings only, and nothing but
@@ -12,9 +13,9 @@
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { kernelAvailable, loadManyIntoKernel, validateBtf } from "@btforge/btf";
-import { EM } from "@btforge/elf";
+import { ElfFile, EM } from "@btforge/elf";
 import { type InputLayout, layoutOf } from "./layout.js";
-import { MUTATION_KINDS, type MutationKind, mutate } from "./mutations.js";
+import { MUTATION_KINDS, type MutationKind, mutateStacked } from "./mutations.js";
 import { CliPool, type RunResult } from "./pool.js";
 import { hashSeed, Rng } from "./prng.js";
 
@@ -32,6 +33,8 @@ export interface CampaignOptions {
   /** Only this case of this input (a replay). */
   only?: { input: string; case: number };
   kinds?: readonly MutationKind[];
+  /** Up to this many mutations per mutant (default 1). */
+  stack?: number;
   /** Where the mutants are written (one directory per mutant, removed once judged). */
   dir: string;
   timeoutMs: number;
@@ -67,8 +70,8 @@ export interface CampaignResult {
 }
 
 /** The command that makes and runs one mutant again. */
-export function replayCommand(seed: number, input: string, k: number): string {
-  return `npm run fuzz -- --seed ${seed} --input ${input} --case ${k}`;
+export function replayCommand(seed: number, input: string, k: number, stack = 1): string {
+  return `npm run fuzz -- --seed ${seed}${stack > 1 ? ` --stack ${stack}` : ""} --input ${input} --case ${k}`;
 }
 
 interface Planned {
@@ -79,10 +82,13 @@ interface Planned {
   k: number;
 }
 
-/** Mutant k of an input: its kind cycles through the kinds, its details come from its own generator. */
-export function makeMutant(seed: number, input: FuzzInput, position: number, layout: InputLayout, k: number, kinds: readonly MutationKind[] = MUTATION_KINDS) {
+/**
+ * Mutant k of an input: its kind cycles through the kinds, its details (and, with `stack` above 1,
+ * the further mutations on top) come from its own generator.
+ */
+export function makeMutant(seed: number, input: FuzzInput, position: number, layout: InputLayout, k: number, kinds: readonly MutationKind[] = MUTATION_KINDS, stack = 1) {
   const rng = new Rng(hashSeed(seed, input.name, k));
-  return mutate(rng, layout, kinds[(k + position) % kinds.length]!);
+  return mutateStacked(rng, layout, kinds[(k + position) % kinds.length]!, stack, kinds);
 }
 
 function plan(options: CampaignOptions, layouts: Map<string, InputLayout>): Planned[] {
@@ -104,8 +110,17 @@ function plan(options: CampaignOptions, layouts: Map<string, InputLayout>): Plan
 
 const STACK_LINE = /^\s+at .+(:\d+:\d+\)?|\(native\)|<anonymous>\)?)$/m;
 
+/** The BTF of an output: the raw file, or the .BTF section of the ELF copy --elf-out wrote. */
+function writtenBtf(out: string, elf: boolean): Uint8Array {
+  const bytes = new Uint8Array(readFileSync(out));
+  if (!elf) return bytes;
+  const btf = ElfFile.fromBytes(bytes, out).readSection(".BTF");
+  if (!btf) throw new Error("the ELF written has no .BTF section");
+  return btf;
+}
+
 /** The verdict on one run, from its result and what it left in its directory. */
-function judge(r: RunResult, path: string, out: string, dir: string, before: Uint8Array, pointerSize: 4 | 8): { outcome: CaseResult["outcome"]; problems: string[]; btf?: Uint8Array } {
+function judge(r: RunResult, path: string, out: string, elf: boolean, dir: string, before: Uint8Array, pointerSize: 4 | 8): { outcome: CaseResult["outcome"]; problems: string[]; btf?: Uint8Array } {
   const problems: string[] = [];
   const lines = r.stderr === "" ? [] : r.stderr.trimEnd().split("\n");
   if (r.timedOut) problems.push("hang: no answer before the kill timer");
@@ -120,7 +135,7 @@ function judge(r: RunResult, path: string, out: string, dir: string, before: Uin
     const warnings = lines.filter((l) => l.startsWith("btforge: warning: "));
     if (warnings.length !== lines.length) problems.push(`exit 0 with stderr: ${lines.find((l) => !l.startsWith("btforge: warning: "))}`);
     try {
-      btf = new Uint8Array(readFileSync(out));
+      btf = writtenBtf(out, elf);
       const v = validateBtf(btf, { name: out, pointerSize, anyByteOrder: true, maxProblems: 3 });
       if (!v.ok) problems.push(`exit 0 but the BTF written does not validate: ${v.problems.map((p) => p.message).join("; ")}`);
     } catch (e) {
@@ -162,14 +177,16 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   let next = 0;
   const runOne = async (index: number) => {
     const { input, position, layout, k } = cases[index]!;
-    const mutant = makeMutant(options.seed, input, position, layout, k, options.kinds);
+    const mutant = makeMutant(options.seed, input, position, layout, k, options.kinds, options.stack);
     const dir = join(options.dir, `${input.name}.${k}`);
     mkdirSync(dir, { recursive: true });
     const path = join(dir, input.name);
-    const out = join(dir, "out.btf");
+    // One mutant in five goes through the ELF writer (a copy of the input with .BTF added) instead of raw BTF.
+    const elf = k % 5 === 4;
+    const out = join(dir, elf ? "out.elf" : "out.btf");
     writeFileSync(path, mutant.bytes);
-    const r = await pool.run({ argv: ["encode", path, "-o", out], cwd: options.dir });
-    const verdict = judge(r, path, out, dir, mutant.bytes, layout.is64 ? 8 : 4);
+    const r = await pool.run({ argv: ["encode", path, elf ? "--elf-out" : "-o", out], cwd: options.dir });
+    const verdict = judge(r, path, out, elf, dir, mutant.bytes, layout.is64 ? 8 : 4);
     const lines = r.stderr.trimEnd().split("\n");
     const c: CaseResult = { input: input.name, case: k, kind: mutant.kind, what: mutant.what, path, outcome: verdict.outcome, problems: verdict.problems, message: lines[0] ?? "", via: r.via };
     results[index] = c;
@@ -214,11 +231,11 @@ export function summarize(result: CampaignResult): string {
 }
 
 /** One failure, as printed: where it came from, what was done, what went wrong, how to replay it. */
-export function describeFailure(seed: number, c: CaseResult): string {
+export function describeFailure(seed: number, c: CaseResult, stack = 1): string {
   return [
     `seed ${seed} input ${c.input} case ${c.case} (${c.via}): ${c.what}`,
     ...c.problems.map((p) => `  problem: ${p}`),
     c.message ? `  stderr: ${c.message}` : "",
-    `  replay: ${replayCommand(seed, c.input, c.case)}`,
+    `  replay: ${replayCommand(seed, c.input, c.case, stack)}`,
   ].filter((l) => l !== "").join("\n");
 }

@@ -28,6 +28,7 @@ const KINDS = env.FUZZ_KINDS ? (env.FUZZ_KINDS.split(",") as MutationKind[]) : u
 const ONLY = env.FUZZ_INPUT !== undefined && env.FUZZ_CASE !== undefined ? { input: env.FUZZ_INPUT, case: Number(env.FUZZ_CASE) } : undefined;
 const KEEP = env.FUZZ_KEEP === "1";
 const REPORT = env.FUZZ_REPORT;
+const STACK = Number(env.FUZZ_STACK ?? 1);
 
 const dir = mkdtempSync(join(tmpdir(), "btforge-fuzz-"));
 afterAll(() => {
@@ -39,11 +40,11 @@ const { inputs, skipped } = fuzzInputs(env.FUZZ_EXTRA ? env.FUZZ_EXTRA.split(":"
 if (skipped && !skip) console.warn(`fuzz: ${skipped}`);
 
 function options(over: Partial<CampaignOptions>): CampaignOptions {
-  return { seed: SEED, count: COUNT, inputs, dir, timeoutMs: RUN_TIMEOUT_MS, workers: WORKERS, kinds: KINDS, only: ONLY, keepFailures: KEEP, report: REPORT, ...over };
+  return { seed: SEED, count: COUNT, inputs, dir, timeoutMs: RUN_TIMEOUT_MS, workers: WORKERS, kinds: KINDS, only: ONLY, keepFailures: KEEP, report: REPORT, stack: STACK, ...over };
 }
 
 function failures(result: CampaignResult): string {
-  return result.cases.filter((c) => c.outcome === "failed").map((c) => describeFailure(SEED, c)).join("\n\n");
+  return result.cases.filter((c) => c.outcome === "failed").map((c) => describeFailure(SEED, c, STACK)).join("\n\n");
 }
 
 describe("fuzz: mutated objects and a module, through btforge encode", () => {
@@ -53,7 +54,7 @@ describe("fuzz: mutated objects and a module, through btforge encode", () => {
   test.skipIf(skip)(
     `${ONLY ? `case ${ONLY.case} of ${ONLY.input}` : `${COUNT} mutants`} (seed ${SEED}): valid BTF or one line naming the file; no crash, hang or leftover`,
     async () => {
-      const result = await runCampaign(options({ onCase: (c) => console.error(`fuzz failure: ${describeFailure(SEED, c)}`) }));
+      const result = await runCampaign(options({ onCase: (c) => console.error(`fuzz failure: ${describeFailure(SEED, c, STACK)}`) }));
       console.log(summarize(result));
       expect(failures(result)).toBe("");
       if (ONLY) return;

@@ -5,7 +5,7 @@
  * (FUZZ_EXTRA, colon-separated): a shared library, another module.
  */
 import { existsSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { KERNEL_DIR } from "../support/kernel-files.js";
 import { FIXTURE_OBJ_DIR, SAMPLE_OBJECT } from "../support/paths.js";
 import type { FuzzInput } from "./campaign.js";
@@ -28,6 +28,11 @@ export function fuzzInputs(extra: readonly string[] = []): { inputs: FuzzInput[]
   let skipped: string | undefined;
   if (existsSync(FUZZ_MODULE)) inputs.push({ name: basename(FUZZ_MODULE), path: FUZZ_MODULE });
   else skipped = `${FUZZ_MODULE} is not cached (run test/real/fetch-kernel.sh): its mutants are left out`;
-  for (const path of extra) inputs.push({ name: basename(path), path });
+  for (const path of extra) {
+    // Names are the inputs' keys (seeds, replays): another kernel's tcp_bbr.ko gets its folders in its name.
+    let name = basename(path);
+    for (let dir = dirname(path); inputs.some((i) => i.name === name) && dir !== dirname(dir); dir = dirname(dir)) name = `${basename(dir)}-${name}`;
+    inputs.push({ name, path });
+  }
   return { inputs, skipped };
 }

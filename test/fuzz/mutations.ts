@@ -361,15 +361,37 @@ const MUTATORS: Record<MutationKind, Mutate> = {
 };
 
 /**
- * One mutant of the layout's input. A kind that does not apply to this input (no relocations in
- * an executable, DWARF in a compressed section) falls back to a byte flip, and says so.
+ * One mutant of the layout's input (or of `base`, an earlier mutant of it). A kind that does not
+ * apply to this input (no relocations in an executable, DWARF in a compressed section) falls back
+ * to a byte flip, and says so.
  */
-export function mutate(rng: Rng, layout: InputLayout, kind: MutationKind): Mutant {
-  const bytes = new Uint8Array(layout.bytes);
+export function mutate(rng: Rng, layout: InputLayout, kind: MutationKind, base: Uint8Array = layout.bytes): Mutant {
+  const bytes = new Uint8Array(base);
   const done = MUTATORS[kind](rng, layout, bytes);
   if (done) return { kind, bytes: done.bytes ?? bytes, what: `${kind}: ${done.what}` };
   const flipped = sectionFlip(rng, layout, bytes);
   if (flipped) return { kind: "section-flip", bytes, what: `section-flip (${kind} does not apply): ${flipped.what}` };
   const cut = truncate(rng, layout, bytes)!;
   return { kind: "truncate", bytes: cut.bytes!, what: `truncate (${kind} does not apply): ${cut.what}` };
+}
+
+/**
+ * `kind`, then up to `stack - 1` more mutations of other kinds on top (drawn from `rng`): damage
+ * that only shows when two faults meet. A truncation comes last, since the others aim at offsets
+ * of the whole file.
+ */
+export function mutateStacked(rng: Rng, layout: InputLayout, kind: MutationKind, stack: number, kinds: readonly MutationKind[] = MUTATION_KINDS): Mutant {
+  const more = stack > 1 ? rng.below(stack) : 0;
+  const others = kinds.filter((k) => k !== "truncate");
+  const steps: MutationKind[] = [kind];
+  for (let i = 0; i < more && others.length > 0; i++) steps.push(rng.pick(others));
+  if (kind === "truncate" && steps.length > 1) steps.push(steps.shift()!);
+  let bytes = layout.bytes;
+  const what: string[] = [];
+  for (const step of steps) {
+    const m = mutate(rng, layout, step, bytes);
+    bytes = m.bytes;
+    what.push(m.what);
+  }
+  return { kind, bytes, what: what.join(" + ") };
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // @ts-check
 /**
- * `npm run fuzz -- [--seed S] [--count N] [--input NAME --case K] [--kinds a,b] [--extra PATH]...
+ * `npm run fuzz -- [--seed S] [--count N] [--input NAME --case K] [--kinds a,b] [--stack N] [--extra PATH]...
  * [--workers W] [--timeout-ms T] [--keep] [--report FILE.jsonl]`: a fuzz campaign of any size, or the replay of one
  * mutant, through the same suite `npm test` runs (test/fuzz/fuzz.test.ts) with its settings in
  * FUZZ_* variables. Failures print their seed, input, case and mutation.
@@ -18,6 +18,7 @@ const FLAGS = {
   "--kinds": "FUZZ_KINDS",
   "--workers": "FUZZ_WORKERS",
   "--timeout-ms": "FUZZ_TIMEOUT_MS",
+  "--stack": "FUZZ_STACK",
 };
 
 const env = { ...process.env };
@@ -34,7 +35,7 @@ for (let i = 0; i < args.length; i++) {
   } else if (flag in FLAGS && args[i + 1] !== undefined) {
     env[FLAGS[/** @type {keyof typeof FLAGS} */ (flag)]] = args[++i];
   } else {
-    console.error(`fuzz: unknown or incomplete option ${flag}\nusage: npm run fuzz -- [--seed S] [--count N] [--input NAME --case K] [--kinds a,b] [--extra PATH]... [--workers W] [--timeout-ms T] [--keep] [--report FILE.jsonl]`);
+    console.error(`fuzz: unknown or incomplete option ${flag}\nusage: npm run fuzz -- [--seed S] [--count N] [--input NAME --case K] [--kinds a,b] [--stack N] [--extra PATH]... [--workers W] [--timeout-ms T] [--keep] [--report FILE.jsonl]`);
     process.exit(2);
   }
 }
