@@ -234,6 +234,46 @@ describe("types plugin: bad DWARF", () => {
     expect(err.message).toContain(`DIE ${hex(b.offsetOf("p1"))} (DW_TAG_pointer_type) → DIE ${hex(b.offsetOf("p2"))} in unit ${hex(second)} (DW_TAG_pointer_type)`);
   });
 
+  test("a loop of types with no BTF form of their own (_Atomic, unnamed typedef) names its DIEs", async () => {
+    const { dwarf, b } = built([[
+      { tag: DW_TAG.pointer_type, label: "p", attrs: [size(8), type("a")] },
+      { tag: DW_TAG.atomic_type, label: "a", attrs: [type("t")] },
+      { tag: DW_TAG.typedef, label: "t", attrs: [type("a")] },
+    ]]);
+    const err = await encodeError(dwarf);
+    const [a, t] = [hex(b.offsetOf("a")), hex(b.offsetOf("t"))];
+    expect(err.code).toBe("TYPE_LOOP");
+    expect(err.message).toBe(
+      `test.o: section .debug_info, unit 0x0, DIE ${hex(b.offsetOf("p"))}: DWARF types refer to each other in a loop: ` +
+        `DIE ${a} (DW_TAG_atomic_type) → DIE ${t} (DW_TAG_typedef) → DIE ${a} (DW_TAG_atomic_type), none of which has a BTF type of its own`,
+    );
+  });
+
+  test("the same loop reached from another unit (DW_FORM_ref_addr) is named the same way", async () => {
+    const { dwarf, b } = built([
+      [{ tag: DW_TAG.pointer_type, label: "p", attrs: [size(8), type("a", DW_FORM.ref_addr)] }],
+      [
+        { tag: DW_TAG.atomic_type, label: "a", attrs: [type("t")] },
+        { tag: DW_TAG.typedef, label: "t", attrs: [type("a")] },
+      ],
+    ]);
+    const err = await encodeError(dwarf);
+    const [a, t] = [hex(b.offsetOf("a")), hex(b.offsetOf("t"))];
+    expect(err.code).toBe("TYPE_LOOP");
+    expect(err.location).toMatchObject({ file: "test.o", die: b.offsetOf("p") });
+    expect(err.message).toMatch(`: DIE ${a} (DW_TAG_atomic_type) → DIE ${t} (DW_TAG_typedef) → DIE ${a} (DW_TAG_atomic_type), none of which has a BTF type of its own`);
+  });
+
+  test("a reference through an alias to something that is no type names where the aliases end", async () => {
+    const { dwarf, b } = built([
+      [{ tag: DW_TAG.pointer_type, label: "p", attrs: [size(8), type("a", DW_FORM.ref_addr)] }],
+      [{ tag: DW_TAG.atomic_type, label: "a", attrs: [type("v")] }, { tag: DW_TAG.variable, label: "v", attrs: [name("v")] }],
+    ]);
+    const err = await encodeError(dwarf);
+    expect(err.code).toBe("DWARF_NOT_A_TYPE");
+    expect(err.message).toMatch(`refers to DIE ${hex(b.offsetOf("v"))} of .debug_info as its type: it is a DW_TAG_variable, which has no BTF form`);
+  });
+
   test("a loop a struct breaks, and one through an _Atomic alias, are told apart", async () => {
     // struct s { struct s *next; }: fine. A pointer to an _Atomic of itself: a loop, named by the pointer.
     const fine = await encode(dwarfOf([[

@@ -3,9 +3,11 @@
 // the error's location. BTF ids of a table that is never written mean nothing to the user.
 import { BtfKind, type BtfTable, kindDescriptor } from "@btforge/btf";
 import { DW_TAG, type DwarfFile, tagName } from "@btforge/dwarf";
-import { type BtforgeError, btforgeError } from "../../errors/btforge-error.js";
+import { type BtforgeError, type BtforgeLocation, btforgeError } from "../../errors/btforge-error.js";
 import type { DieRef, DieTypes } from "../die-types.js";
+import { type PackedRef, VOID_REF, refOffset, refSectionOf } from "../refs.js";
 import { LoopKind, type TypeLoop } from "./loops.js";
+import type { TypeSession } from "./session.js";
 
 const hex = (n: number) => `0x${n.toString(16)}`;
 
@@ -99,4 +101,38 @@ export function typeLoopError(loop: TypeLoop, table: BtfTable, dieTypes: DieType
     ? { file, section: `.${first.section}`, unit: firstUnit, die: first.offset }
     : { file, typeId: loop.ids[0] };
   return btforgeError(loop.kind === LoopKind.SIZE ? "TYPE_LOOP" : "REFERENCE_LOOP", [chain], { location });
+}
+
+/**
+ * The loop that following alias DIEs (atomic, immutable, unnamed typedefs: each stands for its
+ * target) from `start` runs into, as DIEs with the first repeated at the end; undefined when the
+ * chain ends (at a type, void, or a DIE that is neither). Error path only.
+ */
+function aliasLoop(session: TypeSession, start: PackedRef): DieRef[] | undefined {
+  const seen: PackedRef[] = [];
+  for (let ref = start; ref !== VOID_REF; ) {
+    const at = seen.indexOf(ref);
+    if (at >= 0) return [...seen.slice(at), ref].map((r) => ({ section: refSectionOf(r), offset: refOffset(r) }));
+    seen.push(ref);
+    const next = session.aliases.get(session.aliasKey(refSectionOf(ref), refOffset(ref)));
+    if (next === undefined) return undefined;
+    ref = next;
+  }
+  return undefined;
+}
+
+/**
+ * TYPE_LOOP for a reference (at `location`) that leads into a loop of alias DIEs, or undefined
+ * when the aliases from `start` do not loop (a chain longer than the resolver follows).
+ */
+export function aliasLoopError(session: TypeSession, start: PackedRef, dwarf: DwarfFile, location: BtforgeLocation): BtforgeError | undefined {
+  const loop = aliasLoop(session, start);
+  if (!loop) return undefined;
+  const chain = loop
+    .map((die) => {
+      const tag = tagAt(dwarf, die);
+      return `DIE ${hex(die.offset)}${die.section === "debug_types" ? " of .debug_types" : ""} (${tag !== undefined ? tagName(tag) : "unreadable DIE"})`;
+    })
+    .join(" → ");
+  return btforgeError("TYPE_LOOP", [`${chain}, none of which has a BTF type of its own`], { location });
 }
