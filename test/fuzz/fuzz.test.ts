@@ -68,15 +68,15 @@ describe("fuzz: mutated objects and a module, through btforge encode", () => {
   );
 
   test.skipIf(skip || ONLY !== undefined)(
-    "the batch worker judges as real btforge processes do (the first 24 mutants, both ways)",
+    "the batch worker judges as real btforge processes do (the first 12 mutants, both ways)",
     async () => {
-      const count = Math.min(24, COUNT);
+      const count = Math.min(12, COUNT);
       const batched = await runCampaign(options({ count, kernel: false }));
       const real = await runCampaign(options({ count, kernel: false, batch: false }));
       const view = (r: CampaignResult) => r.cases.map((c) => `${c.input} ${c.case} ${c.outcome} ${c.message}`);
       expect(view(batched)).toEqual(view(real));
       expect(real.cases.every((c) => c.via === "process")).toBe(true);
     },
-    budget(48),
+    budget(24),
   );
 });

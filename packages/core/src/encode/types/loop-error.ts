@@ -74,18 +74,19 @@ function stepsOf(table: BtfTable, dieTypes: DieTypes, dwarf: DwarfFile, ids: rea
   });
 }
 
+/** `DIE 0x72 (DW_TAG_pointer_type)`, with its section when not .debug_info, its unit when not `firstUnit`, and `named`. */
+function dieText(dwarf: DwarfFile, die: DieRef, tag: number | undefined, firstUnit: number | undefined, named = ""): string {
+  const unit = dwarf.unitAt(die.section, die.offset)?.offset;
+  const where = [die.section === "debug_types" ? " of .debug_types" : "", unit !== undefined && unit !== firstUnit ? ` in unit ${hex(unit)}` : ""].join("");
+  return `DIE ${hex(die.offset)}${where} (${tag !== undefined ? tagName(tag) : "unreadable DIE"}${named})`;
+}
+
 function describeStep(table: BtfTable, step: LoopStep, firstUnit: number | undefined, dwarf: DwarfFile): string {
   const name = table.name(step.id);
   const named = name ? ` '${name}'` : "";
-  if (!step.die) {
-    // A type no DIE recorded (a plugin's): its BTF id and kind are all there is.
-    return `type ${step.id} (${kindDescriptor(table.kind(step.id))?.name ?? table.kind(step.id)}${named})`;
-  }
-  const { section, offset } = step.die;
-  const unit = dwarf.unitAt(section, offset)?.offset;
-  const where = [section === "debug_types" ? " of .debug_types" : "", unit !== undefined && unit !== firstUnit ? ` in unit ${hex(unit)}` : ""].join("");
-  const tag = step.tag !== undefined ? tagName(step.tag) : "unreadable DIE";
-  return `DIE ${hex(offset)}${where} (${tag}${named})`;
+  // A type no DIE recorded (a plugin's): its BTF id and kind are all there is.
+  if (!step.die) return `type ${step.id} (${kindDescriptor(table.kind(step.id))?.name ?? table.kind(step.id)}${named})`;
+  return dieText(dwarf, step.die, step.tag, firstUnit, named);
 }
 
 /**
@@ -128,11 +129,7 @@ function aliasLoop(session: TypeSession, start: PackedRef): DieRef[] | undefined
 export function aliasLoopError(session: TypeSession, start: PackedRef, dwarf: DwarfFile, location: BtforgeLocation): BtforgeError | undefined {
   const loop = aliasLoop(session, start);
   if (!loop) return undefined;
-  const chain = loop
-    .map((die) => {
-      const tag = tagAt(dwarf, die);
-      return `DIE ${hex(die.offset)}${die.section === "debug_types" ? " of .debug_types" : ""} (${tag !== undefined ? tagName(tag) : "unreadable DIE"})`;
-    })
-    .join(" → ");
+  const firstUnit = dwarf.unitAt(loop[0]!.section, loop[0]!.offset)?.offset;
+  const chain = loop.map((die) => dieText(dwarf, die, tagAt(dwarf, die), firstUnit)).join(" → ");
   return btforgeError("TYPE_LOOP", [`${chain}, none of which has a BTF type of its own`], { location });
 }
