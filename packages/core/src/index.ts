@@ -39,6 +39,7 @@ export { CORE_PLUGINS, registerPlugin, registeredPluginNames, type PluginSource 
 export { ElfLoaderPlugin } from "./plugins/elf-loader.js";
 export { DwarfLoaderPlugin, readDwarfSections } from "./plugins/dwarf-loader.js";
 export { readBtfBytes, readBtfFile } from "./io/read-btf.js";
+export { checkInputFile } from "./io/input-file.js";
 // dwarf-stats reports through core: the CLI depends on core alone.
 export { dwarfStats, type DwarfStats } from "@btforge/dwarf";
 export { DieTypes, DIE_TYPES_ARTIFACT, NO_TYPE, dieTypesOf, refSection } from "./encode/die-types.js";

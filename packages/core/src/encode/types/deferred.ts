@@ -6,7 +6,11 @@ import { btforgeError } from "../../errors/btforge-error.js";
 import { NO_TYPE } from "../die-types.js";
 import { type PackedRef, VOID_REF, refOffset, refSectionOf } from "../refs.js";
 import { describeDie } from "./describe-die.js";
+import { aliasLoopError } from "./loop-error.js";
 import type { TypeSession } from "./session.js";
+
+/** Where resolve() stopped when it gave NO_TYPE: the DIE that is no type (the last one it looked at). */
+let stoppedAt: PackedRef = VOID_REF;
 
 /** The id `ref` names, following alias DIEs (atomic, immutable); NO_TYPE when it names no type. */
 function resolve(session: TypeSession, ref: PackedRef): number {
@@ -16,6 +20,7 @@ function resolve(session: TypeSession, ref: PackedRef): number {
     const offset = refOffset(ref);
     const id = session.dieTypes.typeId(section, offset);
     if (id !== NO_TYPE) return id;
+    stoppedAt = ref;
     const next = session.aliases.get(session.aliasKey(section, offset));
     if (next === undefined) return NO_TYPE;
     ref = next;
@@ -31,11 +36,15 @@ export function resolveDeferred(session: TypeSession, encoding: Encoding): void 
     let id = resolve(session, ref);
     if (id === NO_TYPE) {
       const from = session.deferredFrom[i]!;
-      const section = refSectionOf(ref);
-      const offset = refOffset(ref);
+      const location = { file: encoding.path, die: from };
+      const loop = aliasLoopError(session, ref, encoding.dwarf, location);
+      if (loop) throw loop;
+      // The DIE the reference (through any aliases) ends at, which is what is not a type.
+      const section = refSectionOf(stoppedAt);
+      const offset = refOffset(stoppedAt);
       const to = `DIE 0x${offset.toString(16)} of .${section}`;
       const why = describeDie(encoding.dwarf, encoding.dwarf.unitAt(section, offset), offset);
-      if (!session.options.force) throw btforgeError("DWARF_NOT_A_TYPE", [from, to, why], { location: { file: encoding.path, die: from } });
+      if (!session.options.force) throw btforgeError("DWARF_NOT_A_TYPE", [from, to, why], { location });
       encoding.warn(`DIE 0x${from.toString(16)} refers to ${to}: ${why}; void used (encode_force)`, { location: { file: encoding.path, die: from } });
       id = 0;
     }
