@@ -16,6 +16,7 @@ import { type BtfTable, parseBtf, validateBtf } from "@btforge/btf";
 import { createEncoder, encodedBytes, FUNCTIONS_ARTIFACT, type FunctionsStats } from "@btforge/core";
 import "../packages/cli/src/builtin-plugins.js";
 import { namedDefinitions, setDifference } from "./support/btf-definitions.js";
+import { cliMissing, runCli } from "./support/cli.js";
 import { buildSteps } from "./support/build-steps.js";
 import { REPO_ROOT } from "./support/paths.js";
 import { expectKernelAccepts } from "./support/kernel-check.js";
@@ -79,6 +80,17 @@ describe.skipIf(skip)("function rules (gcc -O2 fixtures)", () => {
       expect(funcs(btf)).toContain("func hook(int strong_arg) -> int");
     });
   }
+
+  test.skipIf(skipBecause(cliMissing(), "the CLI summary"))("btforge encode says what was left out and why; -v names each function", async () => {
+    const r = await runCli(["encode", RULES_SO!, "-v"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      "functions: 5 FUNCs from 16 definitions; left out: ambiguous-address 1, unexpected-register 1, uncertain-location 1, inconsistent 1, optimized-parameters 2",
+    );
+    for (const line of ["skipped helper: ambiguous-address", "skipped make_big: unexpected-register", "skipped packed_on_stack: uncertain-location", "skipped retyped: inconsistent (param type mismatch for param#1)", "skipped scale: optimized-parameters"]) {
+      expect(r.stderr).toContain(line);
+    }
+  });
 
   test("consistent_func off: the inconsistent, ambiguous and unsafe-register functions come back", async () => {
     const { btf } = await encode(RULES_SO!, { consistent_func: false });

@@ -31,34 +31,50 @@ export type LocationListStatus = "ok" | "absent" | "invalid";
 export type LocationVisitor = (bytes: Uint8Array, start: number, end: number, index: number) => boolean | void;
 
 /**
- * Visits the location expressions of attribute `at` of the cursor's current DIE. The visitor
- * returns true to stop early.
+ * Walks location lists; one walker reuses its reader from list to list (not re-entrant: a visitor
+ * must not start another walk on the same walker).
  */
-export function forEachLocationExpression(file: DwarfFile, c: DieCursor, at: number, visit: LocationVisitor): LocationListStatus {
-  const form = c.form(at);
-  if (form === undefined) return "absent";
-  if (form === DW_FORM.exprloc || form === DW_FORM.block || form === DW_FORM.block1 || form === DW_FORM.block2 || form === DW_FORM.block4) {
-    const block = c.block(at)!;
-    visit(block, 0, block.length, 0);
-    return "ok";
+export class LocationListWalker {
+  private readonly r = new ListReader();
+
+  /**
+   * Visits the location expressions of attribute `at` of the cursor's current DIE. The visitor
+   * returns true to stop early.
+   */
+  forEach(file: DwarfFile, c: DieCursor, at: number, visit: LocationVisitor): LocationListStatus {
+    const form = c.form(at);
+    if (form === undefined) return "absent";
+    if (form === DW_FORM.exprloc || form === DW_FORM.block || form === DW_FORM.block1 || form === DW_FORM.block2 || form === DW_FORM.block4) {
+      const block = c.block(at)!;
+      visit(block, 0, block.length, 0);
+      return "ok";
+    }
+    const offset = c.secOffset(at);
+    if (offset === undefined) return "invalid";
+    const unit = c.unit;
+    const section = unit.version >= 5 ? file.sections.debug_loclists : file.sections.debug_loc;
+    if (section === undefined) return "invalid";
+    this.r.reset(section, offset, file.littleEndian);
+    return unit.version >= 5 ? walkLoclists(this.r, section, unit.addressSize, visit) : walkLoc(this.r, section, unit.addressSize, visit);
   }
-  const offset = c.secOffset(at);
-  if (offset === undefined) return "invalid";
-  const unit = c.unit;
-  return unit.version >= 5
-    ? walkLoclists(file.sections.debug_loclists, offset, unit.addressSize, file.littleEndian, visit)
-    : walkLoc(file.sections.debug_loc, offset, unit.addressSize, file.littleEndian, visit);
+}
+
+/** The location expressions of attribute `at` of the cursor's current DIE (see LocationListWalker). */
+export function forEachLocationExpression(file: DwarfFile, c: DieCursor, at: number, visit: LocationVisitor): LocationListStatus {
+  return new LocationListWalker().forEach(file, c, at, visit);
 }
 
 class ListReader {
   bad = false;
+  b: Uint8Array = new Uint8Array(0);
+  pos = 0;
+  private le = true;
 
-  constructor(
-    readonly b: Uint8Array,
-    public pos: number,
-    private readonly le: boolean,
-  ) {
-    if (pos > b.length) this.bad = true;
+  reset(b: Uint8Array, pos: number, le: boolean): void {
+    this.b = b;
+    this.pos = pos;
+    this.le = le;
+    this.bad = pos > b.length;
   }
 
   u(size: number): number {
@@ -117,9 +133,7 @@ class ListReader {
 }
 
 /** DWARF 2–4 .debug_loc: (begin, end) address pairs, 2-byte expression lengths. */
-function walkLoc(section: Uint8Array | undefined, offset: number, addressSize: number, le: boolean, visit: LocationVisitor): LocationListStatus {
-  if (section === undefined) return "invalid";
-  const r = new ListReader(section, offset, le);
+function walkLoc(r: ListReader, section: Uint8Array, addressSize: number, visit: LocationVisitor): LocationListStatus {
   let index = 0;
   while (!r.bad) {
     const begin = r.address(addressSize);
@@ -136,9 +150,7 @@ function walkLoc(section: Uint8Array | undefined, offset: number, addressSize: n
 }
 
 /** DWARF 5 .debug_loclists: DW_LLE_* entries, ULEB128 expression lengths. */
-function walkLoclists(section: Uint8Array | undefined, offset: number, addressSize: number, le: boolean, visit: LocationVisitor): LocationListStatus {
-  if (section === undefined) return "invalid";
-  const r = new ListReader(section, offset, le);
+function walkLoclists(r: ListReader, section: Uint8Array, addressSize: number, visit: LocationVisitor): LocationListStatus {
   let index = 0;
   while (!r.bad) {
     const kind = r.u(1);

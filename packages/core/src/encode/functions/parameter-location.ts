@@ -5,7 +5,7 @@
 // For aggregates wider than a register, DW_OP_piece tells which bytes came in which register. These
 // are the facts upstream pahole reads (dwarf_loader.c, parameter__decode_location) to judge whether
 // a BPF trampoline would find each argument where the ABI says it is.
-import { DW_AT, DW_OP, type DieCursor, type DwarfFile, decodeExpression, type ExpressionEncoding, ExpressionOps, forEachLocationExpression, type UnitHeader } from "@btforge/dwarf";
+import { DW_AT, DW_OP, type DieCursor, type DwarfFile, decodeExpression, type ExpressionEncoding, ExpressionOps, LocationListWalker, type UnitHeader } from "@btforge/dwarf";
 
 export const UNKNOWN_REGISTER = -1;
 
@@ -51,6 +51,7 @@ const setBit = (mask: number, bit: number) => (bit >= 0 && bit < 31 ? mask | (1 
 export class ParameterLocationReader {
   private readonly ops = new ExpressionOps();
   private readonly nested = new ExpressionOps();
+  private readonly lists = new LocationListWalker();
   private encoding: ExpressionEncoding = { addressSize: 8, offsetSize: 4, version: 5, littleEndian: true };
   private encodingUnit: UnitHeader | undefined;
   /** The parameter being read and its type's size, for `visit` (one bound visitor, no closure per parameter). */
@@ -70,7 +71,7 @@ export class ParameterLocationReader {
     }
     this.out = out;
     this.byteSize = byteSize;
-    forEachLocationExpression(this.ctx.file, c, DW_AT.location, this.visitor);
+    this.lists.forEach(this.ctx.file, c, DW_AT.location, this.visitor);
     this.out = undefined;
   }
 

@@ -63,7 +63,8 @@ export function selectFunctions(states: readonly FunctionState[], elf: ElfFuncti
     if (list) list.push(s);
     else byName.set(s.name, [s]);
   }
-  const names = [...byName.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // By name, as pahole emits them (for ASCII identifiers, code unit order is strcmp's).
+  const names = [...byName.keys()].sort();
   const functions: SelectedFunction[] = [];
   const skipped: Partial<Record<SelectionSkip, number>> = {};
   const trace: string[] = [];

@@ -121,8 +121,10 @@ export class UnitFunctionReader {
   private readonly tags: DieSeeker;
   private readonly chain: DieSeeker;
   private readonly locations: ParameterLocationReader;
-  /** Names by DieCursor.strKey: each .debug_str name decoded once (and hashed once, for the ELF lookup). */
+  /** Names by DieCursor.strKey: each .debug_str name decoded once. */
   private readonly names = new Map<number, string>();
+  /** Whether a name (by strKey) is an ELF function: one lookup per distinct name. */
+  private readonly known = new Map<number, boolean>();
 
   constructor(
     private readonly dwarf: DwarfFile,
@@ -194,6 +196,7 @@ export class UnitFunctionReader {
     const inlined = (c.uint(DW_AT.inline) ?? 0) !== 0;
     const address = c.addr(DW_AT.low_pc);
     let name = this.nameOf(c);
+    let nameKey = c.strKey(DW_AT.name);
     let external = c.flag(DW_AT.external);
     // void unless some DIE of the chain names a return type.
     let returnType = c.has(DW_AT.type) ? this.types.typeOf(c) : 0;
@@ -207,7 +210,10 @@ export class UnitFunctionReader {
       const next = this.origins.follow(at, DW_AT.abstract_origin) ?? this.origins.follow(at, DW_AT.specification);
       if (!next) break;
       if (hops === 0 && hasOrigin) convention = next.uint(DW_AT.calling_convention) ?? 0;
-      name ??= this.nameOf(next);
+      if (name === undefined) {
+        name = this.nameOf(next);
+        nameKey = next.strKey(DW_AT.name);
+      }
       external ||= next.flag(DW_AT.external);
       if (!typed && next.has(DW_AT.type)) {
         returnType = this.types.typeOf(next);
@@ -225,7 +231,7 @@ export class UnitFunctionReader {
       skip("invalid-name", name);
       return undefined;
     }
-    if (this.elf.size > 0 ? this.elf.get(name) === undefined : !external) {
+    if (this.elf.size > 0 ? !this.isElfFunction(name, nameKey) : !external) {
       skip(this.elf.size > 0 ? "no-symbol" : "not-external", name);
       return undefined;
     }
@@ -242,6 +248,16 @@ export class UnitFunctionReader {
     if (clang && !inlined && convention === DW_CC_NOCALL) flags |= StateFlag.SIGNATURE_CHANGED;
     const declTags = annotated(declUnit.index) ? readDeclTags(this.tags, this.chain, declUnit, declOffset) : [];
     return { name, die, address, returnType, params, varargs, flags, declTags };
+  }
+
+  private isElfFunction(name: string, key: number): boolean {
+    if (key < 0) return this.elf.get(name) !== undefined;
+    let known = this.known.get(key);
+    if (known === undefined) {
+      known = this.elf.get(name) !== undefined;
+      this.known.set(key, known);
+    }
+    return known;
   }
 
   private nameOf(c: DieCursor): string | undefined {
