@@ -4,7 +4,7 @@
  * FUNCs and the reasons below. The same build linked as a shared object (addresses as in a vmlinux)
  * and combined with `ld -r` (a relocatable file, as a kernel module) gives the same verdicts.
  * Side by side with upstream pahole (--btf_features=default, and with true_signature) on the shared
- * object, the FUNCs, prototypes and parameter names are the same. kfuncs.c holds a .BTF_ids section
+ * object, built with gcc and with clang, the FUNCs, prototypes and parameter names are the same. kfuncs.c holds a .BTF_ids section
  * like the kernel's: bpf_kfunc / bpf_fastcall DECL_TAGs and (attributes) address_space(1) TYPE_TAGs
  * on BPF arena pointers, equal to upstream's, valid, and loaded by the kernel.
  */
@@ -39,6 +39,12 @@ const build = skip
       gcc(["-c", "rules_b.c", "-o", "$OUT/rules_b.o"]),
       { tool: "ld", args: ["-r", "$OUT/rules_a.o", "$OUT/rules_b.o", "-o", "$OUT/rules.ko"] },
       gcc(["-shared", "-fPIC", "kfuncs.c", "-o", "$OUT/kfuncs.so"]),
+    ]);
+const noClang = skip ? undefined : toolMissing("clang");
+const clangBuild = skip || noClang
+  ? undefined
+  : buildSteps("functions-rules-clang", FIXTURES, [
+      { tool: "clang", args: ["-std=gnu11", "-g", "-O2", "-gdwarf-5", "-shared", "-fPIC", "rules_a.c", "rules_b.c", "-o", "$OUT/rules.so"] },
     ]);
 const RULES_SO = build && join(build, "rules.so");
 const RULES_KO = build && join(build, "rules.ko");
@@ -118,12 +124,16 @@ describe.skipIf(skip)("function rules (gcc -O2 fixtures)", () => {
     if (!noKernel) expectKernelAccepts(bytes, "rules.so, true_signature");
   });
 
-  test.skipIf(skipBecause(noUpstream, "comparison with upstream pahole"))("FUNCs, prototypes and parameter names equal upstream pahole's (default, and with true_signature)", async () => {
-    for (const features of [{}, { true_signature: true }] as Record<string, boolean>[]) {
-      const ours = (await encode(RULES_SO!, features)).btf;
-      const theirs = upstreamPaholeBtf(RULES_SO!, Object.keys(features).length ? "default,true_signature" : "default");
-      if (typeof theirs === "string") throw new Error(theirs);
-      expect(setDifference(new Set(funcs(ours)), new Set(funcs(theirs)))).toEqual({ onlyA: [], onlyB: [] });
+  test.skipIf(skipBecause(noUpstream, "comparison with upstream pahole"))("FUNCs, prototypes and parameter names equal upstream pahole's (gcc and clang; default, and with true_signature)", async () => {
+    const inputs = [RULES_SO!, ...(clangBuild ? [join(clangBuild, "rules.so")] : [])];
+    if (!clangBuild) skipBecause(noClang, "the clang build of the rules");
+    for (const file of inputs) {
+      for (const features of [{}, { true_signature: true }] as Record<string, boolean>[]) {
+        const ours = (await encode(file, features)).btf;
+        const theirs = upstreamPaholeBtf(file, Object.keys(features).length ? "default,true_signature" : "default");
+        if (typeof theirs === "string") throw new Error(theirs);
+        expect(setDifference(new Set(funcs(ours)), new Set(funcs(theirs))), `${file} ${JSON.stringify(features)}`).toEqual({ onlyA: [], onlyB: [] });
+      }
     }
   });
 });
