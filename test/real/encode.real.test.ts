@@ -8,8 +8,8 @@
  *   structs/unions/enums/typedefs as pahole's and the same FUNC names; prototypes come from the
  *   definition the symbol points at (60 differ from all of pahole's definitions of their name).
  *   The default profile's FUNCs are compared with upstream pahole's in functions.real.test.ts.
- * - modules: split BTF on that base, each valid against it, loaded when merged, no larger than
- *   pahole --btf_base.
+ * - modules (pahole-1.24 profile): split BTF on that base, each valid against it, loaded when
+ *   merged, no larger than pahole --btf_base.
  * The vmlinux encodes run in child processes (the built CLI), the default one shared with every
  * suite that needs it (test/support/shared-encode.ts).
  */
@@ -92,7 +92,7 @@ describe("Debian 6.1 modules as split BTF on the vmlinux", () => {
   const noPahole = skipBecause(toolMissing("pahole") ?? toolMissing("bpftool"), "module comparison with pahole 1.24");
   for (const ko of modules) {
     test(basename(ko), async () => {
-      const encoder = await createEncoder({ cwd: REPO_ROOT, profile: "default", plugins: [new VerifyBtfPlugin()] });
+      const encoder = await createEncoder({ cwd: REPO_ROOT, profile: "pahole-1.24", plugins: [new VerifyBtfPlugin()] });
       const e = await encoder.run(ko, { until: "finalize", base });
       const bytes = encodedBytes(e);
       e.close();

@@ -75,15 +75,15 @@ export function typesMatch(t: BtfTable, a: number, b: number, depth = 0): boolea
 /** What two prototypes are compared on: return type and parameter types (varargs as a void parameter). */
 export interface PrototypeTypes {
   readonly returnType: number;
-  readonly paramTypes: readonly number[];
+  readonly params: readonly { readonly type: number }[];
 }
 
 /** Why two prototypes differ, or undefined when they match. */
 export function prototypeMismatch(t: BtfTable, a: PrototypeTypes, b: PrototypeTypes): string | undefined {
-  if (a.paramTypes.length !== b.paramTypes.length) return `param count mismatch; ${a.paramTypes.length} params != ${b.paramTypes.length} params`;
+  if (a.params.length !== b.params.length) return `param count mismatch; ${a.params.length} params != ${b.params.length} params`;
   if (!typesMatch(t, a.returnType, b.returnType)) return "return type mismatch";
-  for (let i = 0; i < a.paramTypes.length; i++) {
-    if (!typesMatch(t, a.paramTypes[i]!, b.paramTypes[i]!)) return `param type mismatch for param#${i + 1}`;
+  for (let i = 0; i < a.params.length; i++) {
+    if (!typesMatch(t, a.params[i]!.type, b.params[i]!.type)) return `param type mismatch for param#${i + 1}`;
   }
   return undefined;
 }

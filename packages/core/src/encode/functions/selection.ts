@@ -110,15 +110,15 @@ function combine(group: readonly FunctionState[], table: BtfTable): Combined[] {
     inconsistent: false,
     why: undefined,
   };
+  // Groups of one (most functions) need no comparing.
   const out: Combined[] = [{ ...acc }];
-  const proto = (s: FunctionState) => ({ returnType: s.returnType, paramTypes: s.params.map((p) => p.type) });
   for (let j = 1; j < group.length; j++) {
     const b = group[j]!;
     acc.unexpected ||= has(b, StateFlag.UNEXPECTED_REGISTER);
     acc.uncertain ||= has(b, StateFlag.UNCERTAIN_LOCATION);
     acc.reordered ||= has(b, StateFlag.REORDERED);
     if (!acc.unexpected && !acc.inconsistent && !acc.reordered) {
-      const why = prototypeMismatch(table, proto(a), proto(b));
+      const why = prototypeMismatch(table, a, b);
       if (why) {
         acc.inconsistent = true;
         acc.why = why;
