@@ -5,8 +5,9 @@
  * with pahole 1.24 (`pahole -J --btf_gen_floats --btf_encode_detached`) the named definitions
  * (structs/unions/enums with members and offsets, typedefs, FUNCs with prototypes) are the same set.
  *
- * Configuration: the default profile with consistent_func off, since pahole 1.24 predates it (the
- * vmlinux suite measures what consistent_func drops); pahole is asked for FLOAT too.
+ * Configuration: the pahole-1.24 profile (the default without optimized_func, consistent_func and
+ * kfunc tags, which pahole 1.24 predates: test/functions-rules.test.ts and the real-kernel suites
+ * measure those); pahole is asked for FLOAT too.
  * Where pahole 1.24 cannot encode an input at all (complex float types, DW_TAG_atomic_type in
  * DWARF 5 units, type units of a DWARF 5 shared object, zstd-compressed sections), the file is encoded and checked but not
  * compared; the last test asserts that enough files were compared for the comparison to mean something.
@@ -28,7 +29,7 @@ import { skipBecause, skipKernel, toolMissing } from "./support/tools.js";
 
 const work = mkdtempSync(join(tmpdir(), "btforge-encode-"));
 const configFile = join(work, "btforge.config.json");
-writeFileSync(configFile, JSON.stringify({ extends: "default", features: { consistent_func: false } }));
+writeFileSync(configFile, JSON.stringify({ extends: "pahole-1.24" }));
 
 async function encode(file: string): Promise<Uint8Array> {
   const encoder = await createEncoder({ cwd: REPO_ROOT, configFile });

@@ -33,7 +33,7 @@ export function spell(t: BtfTable, id: number, depth = 3): string {
     case BtfKind.RESTRICT:
       return `restrict ${spell(t, next(), depth)}`;
     case BtfKind.TYPE_TAG:
-      return `tag(${name}) ${spell(t, next(), depth)}`;
+      return `tag(${name}${t.kindFlag(id) ? ", attribute" : ""}) ${spell(t, next(), depth)}`;
     case BtfKind.TYPEDEF:
       return name;
     case BtfKind.ARRAY:
@@ -108,7 +108,7 @@ export function namedDefinitions(t: BtfTable): Set<string> {
       case BtfKind.DECL_TAG: {
         const target = t.sizeOrType(id);
         const component = t.word(id, 0) | 0;
-        out.add(`decl_tag ${name} on ${KIND_WORD[t.kind(target)] ?? (t.kind(target) === BtfKind.FUNC ? "func" : "typedef")} ${t.name(target)}[${component}]`);
+        out.add(`decl_tag${t.kindFlag(id) ? " attribute" : ""} ${name} on ${KIND_WORD[t.kind(target)] ?? (t.kind(target) === BtfKind.FUNC ? "func" : "typedef")} ${t.name(target)}[${component}]`);
         break;
       }
       default:

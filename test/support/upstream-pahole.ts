@@ -5,9 +5,12 @@
  * overrides) and .ci/run calls it before the tests; BTFORGE_UPSTREAM_PAHOLE names another binary.
  * A test never builds it itself: two minutes of cmake would block its worker.
  */
-import { existsSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
+import { type BtfTable, parseBtf } from "@btforge/btf";
+import { CACHE_DIR } from "./kernel-files.js";
 
 export const UPSTREAM_PAHOLE =
   process.env.BTFORGE_UPSTREAM_PAHOLE ?? join(process.env.BTFORGE_PEERS ?? join(homedir(), ".cache/btforge-peers"), "pahole-1436daf/build/pahole");
@@ -20,4 +23,32 @@ export function upstreamPaholeMissing(): string | undefined {
 /** The path of upstream pahole, or undefined (upstreamPaholeMissing() says why). */
 export function upstreamPahole(): string | undefined {
   return upstreamPaholeMissing() === undefined ? UPSTREAM_PAHOLE : undefined;
+}
+
+/**
+ * Upstream pahole's BTF for `file` with `--btf_features=<features>` (raw, detached; split on
+ * `baseFile` when given). With `cache`, the result is kept in the cache folder, keyed by the
+ * input's size and mtime, the binary's mtime and the features: a vmlinux takes it many seconds.
+ * A failed run gives its first line of output.
+ */
+export function upstreamPaholeBtf(file: string, features: string, options: { cache?: boolean; base?: BtfTable; baseFile?: string } = {}): BtfTable | string {
+  const input = statSync(file);
+  const tool = statSync(UPSTREAM_PAHOLE);
+  const key = [basename(file), input.size, Math.trunc(input.mtimeMs), features.replace(/[^\w]+/g, "+"), Math.trunc(tool.mtimeMs)].join("-");
+  const dir = join(CACHE_DIR, "oracle", "upstream-pahole");
+  const cached = join(dir, `${key}.btf`);
+  if (options.cache && existsSync(cached)) return parseBtf(readFileSync(cached), { base: options.base });
+  mkdirSync(dir, { recursive: true });
+  const out = join(dir, `${key}.tmp-${process.pid}`);
+  const args = [`--btf_features=${features}`, `--btf_encode_detached=${out}`];
+  if (options.baseFile) args.push(`--btf_base=${options.baseFile}`);
+  const r = spawnSync(UPSTREAM_PAHOLE, [...args, file], { encoding: "utf8", maxBuffer: 1 << 28 });
+  if (r.status !== 0 || !existsSync(out)) {
+    rmSync(out, { force: true });
+    return `upstream pahole failed on ${file}: ${(r.stderr || r.stdout || "").trim().split("\n")[0]}`;
+  }
+  const btf = parseBtf(readFileSync(out), { base: options.base });
+  if (options.cache) renameSync(out, cached);
+  else rmSync(out, { force: true });
+  return btf;
 }

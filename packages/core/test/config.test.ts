@@ -126,7 +126,7 @@ describe("profiles and extends", () => {
 
   test("an unknown profile lists the known ones", async () => {
     const err = await problems(project({ "btforge.config.json": { extends: "nope" } }));
-    expect(err.problems).toEqual(['btforge.config.json: unknown profile "nope" (known: all-globals, default, kernel-6.1, kernel-6.8, kernel-7.0, minimal, percpu)']);
+    expect(err.problems).toEqual(['btforge.config.json: unknown profile "nope" (known: all-globals, default, kernel-6.1, kernel-6.8, kernel-7.0, minimal, pahole-1.24, percpu)']);
   });
 });
 

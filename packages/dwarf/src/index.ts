@@ -4,6 +4,8 @@ export type { UnitHeader, UnitSection } from "./unit.js";
 export { DieCursor } from "./cursor.js";
 export { MAX_DIE_DEPTH } from "./walker.js";
 export { locationAddress } from "./location.js";
+export { decodeExpression, ExpressionOps, type ExpressionEncoding } from "./expression.js";
+export { forEachLocationExpression, LocationListWalker, type LocationListStatus, type LocationVisitor } from "./location-list.js";
 export { dwarfStats, type DwarfStats } from "./stats.js";
 export { DwarfError, type DwarfErrorCode, type DwarfLocation } from "./errors.js";
 export {

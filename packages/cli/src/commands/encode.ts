@@ -165,7 +165,8 @@ The --json document (keys in this order; an array of them when several inputs we
                           vars, datasecs: {SECTION: entries}}
   dedup                  {typesBefore, typesAfter, stringBytesBefore, stringBytesAfter, ms} or null
   types                  the types phase: {units, perKind, types, crossUnitRefs, ms} or null
-  functions              the function encoder: {candidates, encoded, elfFunctions, skipped: {REASON: n}, ms} or null
+  functions              the function encoder: {candidates, states, encoded, elfFunctions, skipped: {REASON: n},
+                          kfuncs, kfuncTags, arenaTags, ms} or null
   variables              the variable emitter's report (artifact "variables") or null
   validation             {ok, problems} or null with --no-verify
   warnings               number of warnings

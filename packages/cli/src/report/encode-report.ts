@@ -35,7 +35,7 @@ export interface EncodeReport {
   dedup: DedupFigures | null;
   /** The types phase's figures (artifact "types": units, types per kind before dedup), as plain data; null when it did not run. */
   types: unknown;
-  /** The function encoder's figures (artifact "functions": candidates, encoded, skipped by reason); null without functions. */
+  /** The function encoder's figures (artifact "functions": definitions, FUNCs, what was left out and why, kfunc tags); null without functions. */
   functions: unknown;
   /** The variable emitter's own report (artifact "variables"), as plain data; null without one. */
   variables: unknown;
@@ -118,6 +118,19 @@ function scalarFields(value: unknown): string {
     .join(", ");
 }
 
+/** "functions: 41313 FUNCs from 54634 definitions; left out: ambiguous-address 297, ...; 132 kfunc tags". */
+function functionsLine(value: unknown): string | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const f = value as { encoded?: unknown; states?: unknown; skipped?: unknown; kfuncTags?: unknown; arenaTags?: unknown };
+  if (typeof f.encoded !== "number") return undefined;
+  const parts = [`functions: ${f.encoded} FUNCs from ${String(f.states)} definitions`];
+  const skipped = Object.entries((f.skipped ?? {}) as Record<string, number>).filter(([reason]) => reason !== "declaration" && reason !== "no-symbol");
+  if (skipped.length > 0) parts.push(`left out: ${skipped.map(([reason, n]) => `${reason} ${n}`).join(", ")}`);
+  if (typeof f.kfuncTags === "number" && f.kfuncTags > 0) parts.push(`${f.kfuncTags} kfunc tags`);
+  if (typeof f.arenaTags === "number" && f.arenaTags > 0) parts.push(`${f.arenaTags} arena pointers tagged`);
+  return parts.join("; ");
+}
+
 export function formatEncodeReport(report: EncodeReport, options: { verbose?: boolean } = {}): string {
   const { btf } = report;
   const head = report.output
@@ -132,6 +145,8 @@ export function formatEncodeReport(report: EncodeReport, options: { verbose?: bo
     const d = report.dedup;
     lines.push(`dedup: types ${d.typesBefore} -> ${d.typesAfter}, strings ${d.stringBytesBefore} -> ${d.stringBytesAfter} bytes (${formatMs(d.ms)})`);
   }
+  const functions = functionsLine(report.functions);
+  if (functions) lines.push(functions);
   const sections = Object.entries(btf.datasecs);
   if (btf.vars > 0 || sections.length > 0) {
     lines.push(`variables: ${btf.vars} VARs, DATASEC entries per section:`, table(sections.map(([name, n]) => [`  ${name}`, n])));

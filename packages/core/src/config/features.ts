@@ -10,7 +10,11 @@ export const PAHOLE_FEATURES = [
   "decl_tag_kfuncs", "reproducible_build", "distilled_base", "global_var", "attributes", "true_signature", "layout",
 ] as const satisfies readonly FeatureSwitch[];
 
-/** pahole's `--btf_features=default` set (upstream pahole's BTF_DEFAULT_FEATURE entries). */
+/**
+ * pahole's `--btf_features=default` set: the features upstream's pahole.c declares with
+ * BTF_DEFAULT_FEATURE. decl_tag_kfuncs is one of them there, although its man page lists it among
+ * the non-standard features; `pahole --btf_features=default` does write bpf_kfunc tags.
+ */
 export const PAHOLE_DEFAULT_FEATURES = [
   "encode_force", "var", "float", "decl_tag", "type_tag", "enum64", "optimized_func", "consistent_func", "decl_tag_kfuncs",
 ] as const satisfies readonly FeatureSwitch[];
@@ -20,7 +24,7 @@ export const PAHOLE_DEFAULT_FEATURES = [
  * error (never a silent no-op); each leaves this list in the change that implements it.
  */
 const NOT_YET_SUPPORTED: ReadonlySet<keyof Features> = new Set<keyof Features>([
-  "optimized_func", "decl_tag_kfuncs", "distilled_base", "attributes", "true_signature", "lang_exclude",
+  "distilled_base", "lang_exclude",
 ]);
 
 /** Whether btforge carries out this feature. */

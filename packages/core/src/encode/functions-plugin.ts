@@ -1,85 +1,51 @@
 // The symbols phase, functions: a FUNC (linkage static, as pahole writes them) with its FUNC_PROTO
-// for every function that is a real symbol of the ELF (STT_FUNC), one per name. What pahole 1.24
-// skips is skipped here, each for a reason `--verbose` prints and the artifact counts:
-//   declaration      — a prototype, not a definition
-//   unnamed-param    — a parameter without a name (pahole requires all names)
-//   no-symbol        — no STT_FUNC symbol of that name (inlined everywhere, or discarded)
-//   not-external     — no function symbols at all in the ELF, and the function is static
-//   duplicate        — a FUNC of that name is already encoded (one per name)
-//   inconsistent     — (consistent_func) units disagree on the prototype of that name
-//   unresolved-type  — a parameter or return type produced no BTF type
+// for every function that is a real symbol of the ELF, one per name, when it is safe to describe.
+// Two halves (see functions/):
+//   per unit  — each unit-level subprogram that could be a FUNC becomes a "function state": its
+//               prototype and its verdicts on the calling convention (unit-functions.ts);
+//   program   — the states of one function are weighed together: which definition the symbol points
+//               at, whether units agree, whether its address is ambiguous (selection.ts).
+// Feature switches (pahole's --btf_features names): optimized_func (clone symbols count for their
+// function; optimized copies that lost parameters are left out), consistent_func (inconsistent
+// prototypes, unexpected registers, packed structs on the stack, ambiguous addresses are left out),
+// true_signature, decl_tag_kfuncs (bpf_kfunc / bpf_fastcall DECL_TAGs from .BTF_ids) and
+// attributes (address_space(1) TYPE_TAGs on BPF arena kfunc pointers).
+// Every function left out is counted by reason; `--verbose` names each.
 import { BtfFuncLinkage, BtfKind, type BtfTable } from "@btforge/btf";
-import { STT } from "@btforge/elf";
 import type { Encoder } from "../encoder.js";
 import type { Encoding } from "../encoding.js";
 import { dieTypesOf } from "./die-types.js";
-import { type Subprogram, SubprogramSeekers, readSubprogram } from "./functions/subprogram.js";
-import { isValidIdentifier } from "./names.js";
+import { callingConvention } from "./functions/abi.js";
+import { ElfFunctions } from "./functions/elf-functions.js";
+import { type SelectedFunction, type SelectionSkip, selectFunctions } from "./functions/selection.js";
+import { type FunctionState, type StateParam, type UnitSkip, UnitFunctionReader } from "./functions/unit-functions.js";
+import { collectKfuncs, KF_ARENA_ARG1, KF_ARENA_ARG2, KF_ARENA_RET, KF_FASTCALL } from "./kfuncs/btf-ids.js";
 import { SUBPROGRAMS_ARTIFACT, type SubprogramList } from "./types/session.js";
 
 export const FUNCTIONS_ARTIFACT = "functions";
 
-export type FunctionSkip = "declaration" | "unnamed-param" | "no-symbol" | "not-external" | "duplicate" | "inconsistent" | "unresolved-type" | "invalid-name";
+export type FunctionSkip = UnitSkip | SelectionSkip;
 
 export interface FunctionsStats {
+  /** Unit-level subprograms looked at. */
   candidates: number;
+  /** Definitions that matched an ELF function (pahole's "function states"). */
+  states: number;
   encoded: number;
+  /** Functions of the ELF (after clone matching). */
   elfFunctions: number;
+  /** Subprograms (unit reasons) and functions (program reasons) left out, by reason. */
   skipped: Partial<Record<FunctionSkip, number>>;
+  /** kfuncs found in .BTF_ids, and FUNCs that got a bpf_kfunc tag. */
+  kfuncs: number;
+  kfuncTags: number;
+  /** BPF arena pointers tagged address_space(1) (attributes). */
+  arenaTags: number;
   ms: number;
 }
 
-/** Function symbol names of the ELF (any binding), or an empty set when it has none. */
-function elfFunctionNames(encoding: Encoding): Set<string> {
-  const symbols = encoding.elf.symbols();
-  const names = new Set<string>();
-  for (let i = 0; i < symbols.count; i++) {
-    if (symbols.type(i) !== STT.FUNC) continue;
-    const name = symbols.name(i);
-    if (name) names.add(name);
-  }
-  return names;
-}
-
-/**
- * A prototype's shape by type names, to compare the same function across units before dedup:
- * "int(const struct sk_buff *,u32)". Qualifiers, pointers and arrays are spelled out; a named type
- * stops the walk.
- */
-function shape(t: BtfTable, id: number, depth = 0): string {
-  if (id === 0) return "void";
-  if (depth > 8) return "…";
-  const kind = t.kind(id);
-  const name = t.name(id);
-  switch (kind) {
-    case BtfKind.PTR:
-      return `${shape(t, t.sizeOrType(id), depth + 1)}*`;
-    case BtfKind.CONST:
-      return `const ${shape(t, t.sizeOrType(id), depth + 1)}`;
-    case BtfKind.VOLATILE:
-      return `volatile ${shape(t, t.sizeOrType(id), depth + 1)}`;
-    case BtfKind.RESTRICT:
-      return shape(t, t.sizeOrType(id), depth + 1);
-    case BtfKind.ARRAY:
-      return `${shape(t, t.word(id, 0), depth + 1)}[${t.word(id, 2)}]`;
-    case BtfKind.FUNC_PROTO:
-      return `fn(${t.vlen(id)})`;
-    case BtfKind.STRUCT:
-    case BtfKind.FWD:
-      return `struct ${name}`;
-    case BtfKind.UNION:
-      return `union ${name}`;
-    case BtfKind.ENUM:
-    case BtfKind.ENUM64:
-      return `enum ${name}`;
-    default:
-      return name || `kind${kind}`;
-  }
-}
-
-function signature(t: BtfTable, s: Subprogram): string {
-  return `${shape(t, s.returnType)}(${s.paramTypes.map((p) => shape(t, p)).join(",")}${s.varargs ? ",..." : ""})`;
-}
+/** The attribute upstream pahole gives BPF arena pointers of kfuncs. */
+export const BPF_ARENA_ATTRIBUTE = "address_space(1)";
 
 export class FunctionsPlugin {
   static readonly name = "functions";
@@ -95,81 +61,115 @@ export class FunctionsPlugin {
     const started = performance.now();
     const list = encoding.artifacts.get(SUBPROGRAMS_ARTIFACT) as SubprogramList | undefined;
     if (!list) return;
-    const types = dieTypesOf(encoding);
-    const dwarf = encoding.dwarf;
-    const units = dwarf.units();
+    const f = encoding.features;
+    const elf = ElfFunctions.collect(encoding.elf, { clones: f.optimized_func });
+    const kfuncs = f.decl_tag_kfuncs ? collectKfuncs(encoding.elf) : new Map<string, number>();
     const table = encoding.btf;
-    const elfNames = elfFunctionNames(encoding);
-    const consistent = encoding.features.consistent_func;
+    const units = encoding.dwarf.units();
+    const addressSize = units[0]?.addressSize ?? (encoding.elf.is64 ? 8 : 4);
+    const reader = new UnitFunctionReader(encoding.dwarf, dieTypesOf(encoding), table, elf, {
+      convention: callingConvention(encoding.elf.machine, addressSize),
+      trueSignature: f.true_signature,
+      tracing: encoding.tracing,
+    });
     const skipped: Partial<Record<FunctionSkip, number>> = {};
-    const tracing = encoding.tracing;
-    const skip = (reason: FunctionSkip, name: string | undefined) => {
-      skipped[reason] = (skipped[reason] ?? 0) + 1;
-      if (tracing) encoding.trace(`skipped ${name ?? "(unnamed)"}: ${reason}`, FunctionsPlugin.name);
+    const count = (reasons: Partial<Record<FunctionSkip, number>>) => {
+      for (const [k, n] of Object.entries(reasons) as [FunctionSkip, number][]) skipped[k] = (skipped[k] ?? 0) + n;
+    };
+    const trace = (lines: readonly string[]) => {
+      for (const line of lines) encoding.trace(line, FunctionsPlugin.name);
     };
 
-    // Pass 1: the eligible definitions, first per name in unit order, and (consistent_func) every
-    // prototype seen for each name.
-    const chosen = new Map<string, Subprogram>();
-    const shapes = new Map<string, string>();
-    const inconsistent = new Set<string>();
-    const seekers = new SubprogramSeekers(dwarf);
-    for (let i = 0; i < list.length; i++) {
-      const unit = units[list.units.data[i]!]!;
-      const s = readSubprogram(seekers, types, seekers.candidates.at(unit, list.offsets.data[i]!));
-      if (s.declaration || s.name === undefined) {
-        skip("declaration", s.name);
-        continue;
-      }
-      if (!isValidIdentifier(s.name)) {
-        skip("invalid-name", s.name);
-        continue;
-      }
-      if (s.paramNames.some((n) => n === undefined)) {
-        skip("unnamed-param", s.name);
-        continue;
-      }
-      if (elfNames.size > 0 ? !elfNames.has(s.name) : !s.external) {
-        skip(elfNames.size > 0 ? "no-symbol" : "not-external", s.name);
-        continue;
-      }
-      if (s.unresolved) {
-        skip("unresolved-type", s.name);
-        continue;
-      }
-      if (consistent) {
-        const sig = signature(table, s);
-        const seen = shapes.get(s.name);
-        if (seen === undefined) shapes.set(s.name, sig);
-        else if (seen !== sig) inconsistent.add(s.name);
-      }
-      if (chosen.has(s.name)) {
-        skip("duplicate", s.name);
-        continue;
-      }
-      chosen.set(s.name, s);
+    // Per unit: the list holds (unit, DIE) pairs in walk order, so each unit's are contiguous.
+    const states: FunctionState[] = [];
+    const unitIds = list.units.data;
+    const annotated = (unit: number) => list.annotatedUnits.has(unit);
+    for (let i = 0; i < list.length; ) {
+      const u = unitIds[i]!;
+      let j = i + 1;
+      while (j < list.length && unitIds[j] === u) j++;
+      const result = reader.read(units[u]!, list.offsets.data, i, j, annotated);
+      for (const s of result.states) states.push(s);
+      count(result.skipped);
+      trace(result.trace);
+      i = j;
     }
 
-    // Pass 2: FUNC_PROTO + FUNC, in the order the definitions were met.
-    let encoded = 0;
-    for (const [name, s] of chosen) {
-      if (inconsistent.has(name)) {
-        skip("inconsistent", name);
-        continue;
+    // Whole program: one decision per function.
+    const selection = selectFunctions(states, elf, table, {
+      consistentFunc: f.consistent_func,
+      optimizedFunc: f.optimized_func,
+      trueSignature: f.true_signature,
+    }, encoding.tracing);
+    count(selection.skipped);
+    trace(selection.trace);
+
+    let kfuncTags = 0;
+    let arenaTags = 0;
+    for (const chosen of selection.functions) {
+      const flags = kfuncs.get(chosen.function);
+      let { returnType } = chosen.state;
+      let params: StateParam[] = [...chosen.params];
+      if (flags !== undefined && f.attributes) {
+        const tagged = tagArenaPointers(table, returnType, params, flags, (m) => encoding.warn(`${chosen.name}: ${m}`, { location: { file: encoding.path } }));
+        returnType = tagged.returnType;
+        params = tagged.params;
+        arenaTags += tagged.count;
       }
-      const params = s.paramTypes.map((type, i) => ({ name: s.paramNames[i]!, type }));
-      if (s.varargs) params.push({ name: "", type: 0 });
-      const proto = table.addFuncProto(s.returnType, params.map((p) => ({ name: p.name === "" ? 0 : p.name, type: p.type })));
-      const func = table.addFunc(name, proto, BtfFuncLinkage.STATIC);
-      // clang's btf_decl_tag on the function or its parameters (the decl_tag feature).
-      if (encoding.features.decl_tag) for (const tag of s.declTags) table.addDeclTag(tag.value, func, tag.component);
-      encoded++;
+      const func = emitFunc(table, chosen, returnType, params);
+      if (f.decl_tag) {
+        for (const tag of chosen.state.declTags) table.addDeclTag(tag.value, func, tag.component);
+        if (flags !== undefined) {
+          table.addDeclTag("bpf_kfunc", func, -1);
+          if (flags & KF_FASTCALL) table.addDeclTag("bpf_fastcall", func, -1);
+          kfuncTags++;
+        }
+      }
     }
-    const stats: FunctionsStats = { candidates: list.length, encoded, elfFunctions: elfNames.size, skipped, ms: performance.now() - started };
+    const stats: FunctionsStats = {
+      candidates: list.length,
+      states: states.length,
+      encoded: selection.functions.length,
+      elfFunctions: elf.size,
+      skipped,
+      kfuncs: kfuncs.size,
+      kfuncTags,
+      arenaTags,
+      ms: performance.now() - started,
+    };
     encoding.artifacts.set(FUNCTIONS_ARTIFACT, stats);
     encoding.trace(
-      `${encoded} FUNCs from ${list.length} subprograms (${elfNames.size} ELF functions); skipped ${JSON.stringify(skipped)}, ${stats.ms.toFixed(0)} ms`,
+      `${stats.encoded} FUNCs from ${stats.states} definitions of ${list.length} subprograms (${elf.size} ELF functions, ${kfuncs.size} kfuncs); ` +
+        `skipped ${JSON.stringify(skipped)}, ${stats.ms.toFixed(0)} ms`,
       FunctionsPlugin.name,
     );
   }
+}
+
+function emitFunc(table: BtfTable, chosen: SelectedFunction, returnType: number, params: readonly StateParam[]): number {
+  const proto = table.addFuncProto(returnType, params.map((p) => ({ name: p.name === "" ? 0 : p.name, type: p.type })));
+  return table.addFunc(chosen.name, proto, BtfFuncLinkage.STATIC);
+}
+
+/**
+ * BPF arena kfuncs (KF_ARENA_RET / _ARG1 / _ARG2) take or return pointers into the arena: each such
+ * pointer becomes PTR → TYPE_TAG "address_space(1)" (kind_flag 1, an attribute) → pointee, as
+ * upstream pahole writes them.
+ */
+function tagArenaPointers(table: BtfTable, returnType: number, params: StateParam[], flags: number, warn: (m: string) => void) {
+  let count = 0;
+  const tag = (type: number, what: string): number => {
+    if (type <= 0 || table.kind(type) !== BtfKind.PTR) {
+      warn(`${what} is flagged as a BPF arena pointer but is not a pointer; left untagged`);
+      return type;
+    }
+    count++;
+    return table.addPtr(table.addTypeTag(BPF_ARENA_ATTRIBUTE, table.sizeOrType(type), true));
+  };
+  if (flags & KF_ARENA_RET) returnType = tag(returnType, "the return type");
+  for (const [flag, index] of [[KF_ARENA_ARG1, 0], [KF_ARENA_ARG2, 1]] as const) {
+    const p = params[index];
+    if (flags & flag && p) params[index] = { name: p.name, type: tag(p.type, `argument ${index + 1}`) };
+  }
+  return { returnType, params, count };
 }

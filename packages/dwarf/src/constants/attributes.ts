@@ -195,6 +195,8 @@ export const DW_AT = {
   GNU_discriminator: 0x2136,
   GNU_locviews: 0x2137,
   GNU_entry_view: 0x2138,
+  /** GCC 16: the first DW_TAG_GNU_annotation of a DIE; each annotation names the next the same way. */
+  GNU_annotation: 0x2139,
   SUN_template: 0x2201,
   SUN_alignment: 0x2202,
   SUN_vtable: 0x2203,

@@ -101,6 +101,8 @@ export const DW_TAG = {
   ALTIUM_rev_carry_type: 0x5103,
   ALTIUM_rom: 0x5111,
   LLVM_annotation: 0x6000,
+  /** GCC 16's btf_decl_tag / btf_type_tag, reached through DW_AT_GNU_annotation. */
+  GNU_annotation: 0x6001,
   GHS_namespace: 0x8004,
   GHS_using_namespace: 0x8005,
   GHS_using_declaration: 0x8006,

@@ -1,6 +1,7 @@
-// TYPE_TAG for clang's __attribute__((btf_type_tag("..."))) on pointers (__user, __rcu,
-// __percpu in the kernel): PTR → TYPE_TAG(first) → ... → TYPE_TAG(last) → pointee, the chain the
-// kernel expects (tags right after the pointer, before any modifier).
+// TYPE_TAG for __attribute__((btf_type_tag("..."))) on pointers (__user, __rcu, __percpu in the
+// kernel): PTR → TYPE_TAG(last written) → ... → TYPE_TAG(first written) → pointee, the chain clang's
+// own BTF and pahole write (tags right after the pointer, before any modifier). The annotations
+// arrive in source order (clang's children; GCC's chain is turned around when read).
 import { BtfKind, kindDescriptor } from "@btforge/btf";
 import type { Encoder } from "../../encoder.js";
 import type { DwarfAnnotation } from "../types/session.js";
@@ -24,8 +25,8 @@ export class TypeTagPlugin {
       let added = 0;
       for (const [ptr, tags] of perPointer) {
         let target = t.sizeOrType(ptr);
-        for (let i = tags.length - 1; i >= 0; i--) {
-          target = t.addTypeTag(tags[i]!.value, target);
+        for (const tag of tags) {
+          target = t.addTypeTag(tag.value, target);
           added++;
         }
         t.setSizeOrType(ptr, target);

@@ -84,6 +84,7 @@ export function encodeAggregate(u: UnitEncoder, c: DieCursor): boolean {
   const refs: PackedRef[] = [];
   const memberDies: number[] = [];
   const annotations: PendingAnnotation[] = [];
+  u.gnuAnnotations(c, annotations, -1);
   const more = u.eachChild(c, (child) => {
     switch (child.tag) {
       case DW_TAG.member: {
@@ -99,6 +100,7 @@ export function encodeAggregate(u: UnitEncoder, c: DieCursor): boolean {
         members.push({ name: u.identifierOff(child, () => `member of ${what} ${label()}`), type: 0, bitOffset, bitfieldSize });
         refs.push(captureRef(child) ?? u.danglingRef(child.offset));
         memberDies.push(child.offset);
+        u.gnuAnnotations(child, annotations, index);
         return u.eachChild(child, (grand) =>
           grand.tag === DW_TAG.LLVM_annotation ? u.annotation(grand, annotations, index) : u.visit(grand),
         );

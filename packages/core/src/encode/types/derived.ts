@@ -28,10 +28,23 @@ function finishWithAnnotations(u: UnitEncoder, c: DieCursor, id: number, target:
   return more;
 }
 
-/** PTR (also C++ references and pointers to members: BTF has nothing closer). */
+/**
+ * PTR (also C++ references and pointers to members: BTF has nothing closer). Its type tags are
+ * clang's annotation children (in source order) or, when it has none, GCC's chain (which starts
+ * from the tag nearest the pointer: reversed here into source order).
+ */
 export function encodePointer(u: UnitEncoder, c: DieCursor): boolean {
   const target = targetOf(u, c);
-  return finishWithAnnotations(u, c, u.table.addPtr(0), target);
+  const offset = c.offset;
+  const id = u.table.addPtr(0);
+  u.bind(id, SLOT_TYPE, target, offset);
+  const gnu: PendingAnnotation[] = [];
+  u.gnuAnnotations(c, gnu, -1, true);
+  const pending: PendingAnnotation[] = [];
+  const more = annotationsOf(u, c, pending);
+  u.define(offset, id);
+  u.annotate(id, pending.some((a) => a.name === "btf_type_tag") ? pending : [...pending, ...gnu.reverse()]);
+  return more;
 }
 
 export function encodeQualifier(u: UnitEncoder, c: DieCursor): boolean {

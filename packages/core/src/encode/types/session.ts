@@ -39,6 +39,8 @@ export const SUBPROGRAMS_ARTIFACT = "dwarf-subprograms";
 export class SubprogramList {
   readonly units = new IntList(1 << 12);
   readonly offsets = new IntList(1 << 12);
+  /** Units holding annotation DIEs (LLVM or GNU) the walk met outside types: only their functions can carry decl tags. */
+  readonly annotatedUnits = new Set<number>();
 
   get length(): number {
     return this.units.length;

@@ -5,6 +5,8 @@
 // Subtrees BTF never needs (inlined instances, call sites) are skipped through DW_AT_sibling.
 import { DW_AT, DW_TAG, type DieCursor, type DwarfFile, type UnitHeader } from "@btforge/dwarf";
 import { btforgeError } from "../../errors/btforge-error.js";
+import { DieSeeker } from "../die-seeker.js";
+import { forEachGnuAnnotation } from "../gnu-annotations.js";
 import { IntList } from "../int-list.js";
 import { isValidIdentifier } from "../names.js";
 import { type PackedRef, VOID_REF, packRef, refOffset, refSectionOf } from "../refs.js";
@@ -53,6 +55,8 @@ export class UnitEncoder {
   private endOffset = 0;
   private endRef: PackedRef = VOID_REF;
   private readonly sparse: Map<number, number> | undefined;
+  /** Follows GCC's annotation chains (made on first use). */
+  private annotationSeeker: DieSeeker | undefined;
 
   constructor(
     readonly file: DwarfFile,
@@ -92,6 +96,11 @@ export class UnitEncoder {
           this.session.subprograms.units.push(this.unit.index);
           this.session.subprograms.offsets.push(c.offset);
         }
+        return c.next();
+      case DW_TAG.LLVM_annotation:
+      case DW_TAG.GNU_annotation:
+        // Annotations of functions and parameters (those of types are read by their encoders).
+        this.session.subprograms.annotatedUnits.add(this.unit.index);
         return c.next();
       case DW_TAG.inlined_subroutine:
       case DW_TAG.call_site:
@@ -211,6 +220,18 @@ export class UnitEncoder {
     const value = c.str(DW_AT.const_value);
     if (name !== undefined && value !== undefined) pending.push({ name, value, component, die: c.offset });
     return this.skip(c);
+  }
+
+  /**
+   * GCC's annotations of the DIE under `c` (its DW_AT_GNU_annotation chain), kept like clang's.
+   * With `typeTagsOnly` (pointers) the chain ends at the first annotation that is not a type tag.
+   */
+  gnuAnnotations(c: DieCursor, pending: PendingAnnotation[], component: number, typeTagsOnly = false): void {
+    this.annotationSeeker ??= new DieSeeker(this.file);
+    forEachGnuAnnotation(this.annotationSeeker, c, (name, value, die) => {
+      if (typeTagsOnly && name !== "btf_type_tag") return true;
+      if (name !== undefined && value !== undefined) pending.push({ name, value, component, die });
+    });
   }
 
   /** Pending annotations now belong to type `typeId`. */
