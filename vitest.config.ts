@@ -11,6 +11,7 @@ const alias = {
   "@btforge/plugin-dedup": src("./plugins/dedup/src/index.ts"),
   "@btforge/plugin-percpu": src("./plugins/percpu/src/index.ts"),
   "@btforge/plugin-global-vars": src("./plugins/global-vars/src/index.ts"),
+  "@btforge/plugin-distilled-base": src("./plugins/distilled-base/src/index.ts"),
 };
 
 export default defineConfig({

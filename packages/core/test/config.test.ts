@@ -126,7 +126,7 @@ describe("profiles and extends", () => {
 
   test("an unknown profile lists the known ones", async () => {
     const err = await problems(project({ "btforge.config.json": { extends: "nope" } }));
-    expect(err.problems).toEqual(['btforge.config.json: unknown profile "nope" (known: all-globals, default, minimal, percpu)']);
+    expect(err.problems).toEqual(['btforge.config.json: unknown profile "nope" (known: all-globals, default, extmod, minimal, percpu)']);
   });
 });
 
@@ -175,6 +175,7 @@ describe("merge", () => {
     expect(featurePlugins({ ...NO_FEATURES })).toEqual([]);
     expect(featurePlugins({ ...NO_FEATURES, dedup: true, var: true, decl_tag: true }).map((p) => p.plugin)).toEqual(["dedup", "decl-tag", "percpu-vars"]);
     expect(featurePlugins({ ...NO_FEATURES, global_var: true })).toEqual([{ plugin: "global-vars", feature: "global_var" }]);
+    expect(featurePlugins({ ...NO_FEATURES, distilled_base: true })).toEqual([{ plugin: "distilled-base", feature: "distilled_base" }]);
   });
 
   test("the feature names are pahole's --btf_features, every one known to the schema", async () => {

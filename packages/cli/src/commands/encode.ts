@@ -1,6 +1,7 @@
-// `btforge encode FILE [-o OUT.btf | --in-place | --elf-out OUT.elf] [--json] [--no-verify]`: the
-// whole pipeline over one input, then a summary of what the BTF holds. Writing and verifying are
-// core's WriteBtfPlugin and VerifyBtfPlugin, applied after the configured plugins.
+// `btforge encode FILE [-o OUT.btf | --in-place | --elf-out OUT.elf] [-B BASE] [--json] [--no-verify]`:
+// the whole pipeline over one input, then a summary of what the BTF holds. Writing and verifying
+// are core's WriteBtfPlugin and VerifyBtfPlugin, applied after the configured plugins. With -B the
+// BTF is split BTF on BASE's (a module on its vmlinux).
 import type { Command } from "commander";
 import {
   BtforgeError,
@@ -10,6 +11,7 @@ import {
   type EncoderPlugin,
   loadConfig,
   PHASES,
+  readBtfFile,
   type ResolvedConfig,
   resolvePlugins,
   toBtforgeError,
@@ -25,6 +27,7 @@ interface EncodeOptions {
   output?: string;
   inPlace?: boolean;
   elfOut?: string;
+  base?: string;
   json?: boolean;
   verify: boolean;
 }
@@ -72,6 +75,7 @@ async function encode(file: string, options: EncodeOptions, command: Command): P
   // target, and the write plugin must be among the plugins the Encoder applies when it is built.
   const config = await loadConfig(context.configOptions);
   const destination = chooseOutput(file, options, config);
+  const base = options.base === undefined ? undefined : readBtfFile(options.base);
   const capture = new FailedEncodingCapture();
   const extra: EncoderPlugin[] = [capture];
   if (options.verify) extra.push(new VerifyBtfPlugin());
@@ -81,20 +85,20 @@ async function encode(file: string, options: EncodeOptions, command: Command): P
   const started = performance.now();
   let encoding: Encoding;
   try {
-    encoding = await encoder.run(file);
+    encoding = await encoder.run(file, { base });
   } catch (err) {
     const error = toBtforgeError(err);
     const failed = capture.encoding;
     if (failed && failedAfterTypes(error)) {
       context.reportDiagnostics(failed);
-      const report = encodeReport(failed, { output: null, totalMs: performance.now() - started, error: error.message });
+      const report = encodeReport(failed, { output: null, base: options.base, totalMs: performance.now() - started, error: error.message });
       print(options.json ? JSON.stringify(report, null, 2) : formatEncodeReport(report, { verbose }));
     }
     throw error;
   }
   try {
     context.reportDiagnostics(encoding);
-    const report = encodeReport(encoding, { output: destination?.output ?? null, totalMs: performance.now() - started });
+    const report = encodeReport(encoding, { output: destination?.output ?? null, base: options.base, totalMs: performance.now() - started });
     print(options.json ? JSON.stringify(report, null, 2) : formatEncodeReport(report, { verbose }));
   } finally {
     encoding.close();
@@ -106,9 +110,12 @@ The --json document (keys in this order):
   file, profile          the input and the configuration's name
   ok                     false when the run failed after its types were built (the error is in "error")
   output                 {kind: "raw"|"in-place"|"elf", path} or null when nothing was written
+  base                   the -B file, or null
   btf                    {types, kinds: {KIND: count}, headerBytes, typeBytes, stringBytes, totalBytes,
                           vars, datasecs: {SECTION: entries}}
   dedup                  {typesBefore, typesAfter, stringBytesBefore, stringBytesAfter, ms} or null
+  distilledBase          {fullBaseTypes, baseTypes, baseBytes, splitTypesBefore, splitTypesAfter, ms, written}
+                         (distilled_base: .BTF.base beside .BTF, or FILE.base beside raw -o FILE) or null
   variables              the variable emitter's report (artifact "variables") or null
   validation             {ok, problems} or null with --no-verify
   warnings               number of warnings
@@ -124,6 +131,7 @@ export function register(program: Command): void {
     .option("-o, --output <file>", "write raw BTF to this file")
     .option("--in-place", "add or replace the .BTF section of FILE itself, as pahole -J does")
     .option("--elf-out <file>", "write a copy of FILE with the .BTF section added or replaced")
+    .option("-B, --base <file>", "encode split BTF on this base BTF (raw, or an ELF's .BTF: the vmlinux of a module)")
     .option("--json", "print the summary as one JSON object")
     .option("--no-verify", "do not check the BTF with the validator before writing it")
     .addHelpText("after", JSON_SHAPE)

@@ -2,6 +2,8 @@
 // BTF holds, what dedup did, the verdict, warnings and time per phase. Built from an Encoding that
 // succeeded, or from one that failed after its types were made (so a user sees what was produced).
 import type { Encoding } from "@btforge/core";
+// Types only: the plugin itself loads when a configuration asks for it.
+import type { DistilledBaseStats } from "@btforge/plugin-distilled-base";
 import { table } from "../output.js";
 import { type BtfSummary, summarizeBtf } from "./btf-summary.js";
 import { formatMs, plainData, roundMs } from "./format.js";
@@ -11,8 +13,15 @@ const BTF_BYTES_ARTIFACT = "btf-bytes";
 const DEDUP_ARTIFACT = "dedup";
 const VARIABLES_ARTIFACT = "variables";
 const VALIDATION_ARTIFACT = "validation";
+const DISTILLED_BASE_ARTIFACT = "distilled-base";
 
 export type OutputTarget = { kind: "raw" | "in-place" | "elf"; path: string };
+
+/** The distilled-base plugin's figures, and where the base went. */
+export interface DistilledBaseFigures extends DistilledBaseStats {
+  /** Where the distilled base went: "OUT.btf.base" beside raw output, "ELF (.BTF.base)", or null when nothing was written. */
+  written: string | null;
+}
 
 export interface DedupFigures {
   typesBefore: number;
@@ -29,8 +38,11 @@ export interface EncodeReport {
   ok: boolean;
   /** Where the BTF was written; null when nothing was (no target, or the run failed). */
   output: OutputTarget | null;
+  /** The base BTF file (-B) of a split BTF, or null. */
+  base: string | null;
   btf: BtfSummary;
   dedup: DedupFigures | null;
+  distilledBase: DistilledBaseFigures | null;
   /** The variable emitter's own report (artifact "variables"), as plain data; null without one. */
   variables: unknown;
   /** The validator's verdict; null with --no-verify. */
@@ -47,6 +59,23 @@ function dedupFigures(value: unknown): DedupFigures | null {
   const keys = ["typesBefore", "typesAfter", "stringBytesBefore", "stringBytesAfter", "ms"] as const;
   if (!keys.every((k) => typeof v[k] === "number")) return null;
   return { typesBefore: v.typesBefore as number, typesAfter: v.typesAfter as number, stringBytesBefore: v.stringBytesBefore as number, stringBytesAfter: v.stringBytesAfter as number, ms: roundMs(v.ms as number) };
+}
+
+function distilledBaseFigures(value: unknown, output: OutputTarget | null): DistilledBaseFigures | null {
+  if (typeof value !== "object" || value === null) return null;
+  const v = value as Record<string, unknown>;
+  const keys = ["fullBaseTypes", "baseTypes", "baseBytes", "splitTypesBefore", "splitTypesAfter", "ms"] as const;
+  if (!keys.every((k) => typeof v[k] === "number")) return null;
+  const written = output === null ? null : output.kind === "raw" ? `${output.path}.base` : `${output.path} (.BTF.base)`;
+  return {
+    fullBaseTypes: v.fullBaseTypes as number,
+    baseTypes: v.baseTypes as number,
+    baseBytes: v.baseBytes as number,
+    splitTypesBefore: v.splitTypesBefore as number,
+    splitTypesAfter: v.splitTypesAfter as number,
+    ms: roundMs(v.ms as number),
+    written,
+  };
 }
 
 /** The BTF bytes VerifyBtfPlugin (or the write phase) serialized, when they were. */
@@ -72,6 +101,7 @@ export function phaseTimes(encoding: Encoding): Record<string, number> {
 
 export interface EncodeReportExtras {
   output: OutputTarget | null;
+  base?: string;
   totalMs: number;
   error?: string;
 }
@@ -83,8 +113,10 @@ export function encodeReport(encoding: Encoding, extras: EncodeReportExtras): En
     profile: encoding.profile,
     ok: extras.error === undefined,
     output: extras.error === undefined ? extras.output : null,
+    base: extras.base ?? null,
     btf: summarizeBtf(encoding.btf, encodedBytesOf(encoding)),
     dedup: dedupFigures(encoding.artifacts.get(DEDUP_ARTIFACT)),
+    distilledBase: distilledBaseFigures(encoding.artifacts.get(DISTILLED_BASE_ARTIFACT), extras.error === undefined ? extras.output : null),
     variables: variables === undefined ? null : plainData(variables),
     validation: validationVerdict(encoding),
     warnings: encoding.diagnostics.length,
@@ -115,11 +147,19 @@ export function formatEncodeReport(report: EncodeReport, options: { verbose?: bo
     : report.ok
       ? "not written (no -o, --in-place or --elf-out)"
       : "not written";
-  const lines = [`${report.file}: profile ${report.profile}, ${head}`, "", kindTable(btf), ""];
+  const on = report.base ? `, split BTF on ${report.base}` : "";
+  const lines = [`${report.file}: profile ${report.profile}${on}, ${head}`, "", kindTable(btf), ""];
   lines.push(`bytes: header ${btf.headerBytes}, types ${btf.typeBytes}, strings ${btf.stringBytes}, total ${btf.totalBytes}`);
   if (report.dedup) {
     const d = report.dedup;
     lines.push(`dedup: types ${d.typesBefore} -> ${d.typesAfter}, strings ${d.stringBytesBefore} -> ${d.stringBytesAfter} bytes (${formatMs(d.ms)})`);
+  }
+  if (report.distilledBase) {
+    const b = report.distilledBase;
+    const where = b.written ? `, written to ${b.written}` : "";
+    lines.push(
+      `distilled base: ${b.baseTypes} of the base's ${b.fullBaseTypes} types, ${b.baseBytes} bytes${where}; split types ${b.splitTypesBefore} -> ${b.splitTypesAfter} (${formatMs(b.ms)})`,
+    );
   }
   const sections = Object.entries(btf.datasecs);
   if (btf.vars > 0 || sections.length > 0) {

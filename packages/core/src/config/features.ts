@@ -20,7 +20,7 @@ export const PAHOLE_DEFAULT_FEATURES = [
  * error (never a silent no-op); each leaves this list in the change that implements it.
  */
 const NOT_YET_SUPPORTED: ReadonlySet<keyof Features> = new Set<keyof Features>([
-  "optimized_func", "decl_tag_kfuncs", "distilled_base", "attributes", "true_signature", "layout", "lang_exclude",
+  "optimized_func", "decl_tag_kfuncs", "attributes", "true_signature", "layout", "lang_exclude",
 ]);
 
 /** Whether btforge carries out this feature. */
@@ -44,6 +44,7 @@ const FEATURE_PLUGINS: { readonly [F in keyof Features]?: Partial<Record<string,
   type_tag: { true: "type-tag" },
   var: { true: "percpu-vars" },
   global_var: { true: "global-vars" },
+  distilled_base: { true: "distilled-base" },
 };
 
 /** The plugins the features ask for, in a fixed order (the order of FEATURE_PLUGINS). */

@@ -1,9 +1,13 @@
 // write: the BTF as a raw file (`-o OUT.btf`), or as the `.BTF` section of the input ELF
 // (`--in-place`, as pahole -J does). Both go through a temporary file and a rename, so a failure or
-// a kill midway leaves the destination as it was.
-import { writeElfWithSection } from "@btforge/elf";
+// a kill midway leaves the destination as it was. Sections plugins added (output-sections.ts, e.g.
+// the distilled base `.BTF.base`) go into the same ELF rewrite, or into files beside the raw BTF.
+import { ElfFile, writeElfWithSections } from "@btforge/elf";
 import type { Encoder } from "../encoder.js";
-import { writeFileAtomically } from "../io/atomic-write.js";
+import type { Encoding } from "../encoding.js";
+import { btforgeError } from "../errors/btforge-error.js";
+import { writeFilesAtomically } from "../io/atomic-write.js";
+import { outputSections } from "../output-sections.js";
 import { encodedBytes } from "./verify-btf.js";
 
 export type WriteTarget = { raw: string } | { inPlace: true } | { inElf: string };
@@ -14,6 +18,27 @@ export interface WriteBtfOptions {
 }
 
 export const BTF_SECTION = ".BTF";
+/** libbpf's name for the distilled base a module's `.BTF` is split on (BTF_BASE_ELF_SEC). */
+export const BTF_BASE_SECTION = ".BTF.base";
+
+/**
+ * libbpf reads `.BTF` as split on `.BTF.base` whenever the ELF has one: a new `.BTF` written
+ * without its own distilled base beside an old one would be read against the wrong types.
+ */
+function refuseStaleBase(encoding: Encoding, writing: readonly string[]): void {
+  if (writing.includes(BTF_BASE_SECTION)) return;
+  let hasBase: boolean;
+  if (encoding.hasElf) hasBase = encoding.elf.findSection(BTF_BASE_SECTION) !== undefined;
+  else {
+    const elf = ElfFile.open(encoding.path);
+    try {
+      hasBase = elf.findSection(BTF_BASE_SECTION) !== undefined;
+    } finally {
+      elf.close();
+    }
+  }
+  if (hasBase) throw btforgeError("STALE_BTF_BASE", [], { location: { file: encoding.path, section: BTF_BASE_SECTION } });
+}
 
 export class WriteBtfPlugin {
   static readonly name = "write-btf";
@@ -40,14 +65,22 @@ export class WriteBtfPlugin {
   apply(encoder: Encoder): void {
     encoder.hooks.write.tap(WriteBtfPlugin.name, (encoding) => {
       const bytes = encodedBytes(encoding);
+      const extra = outputSections(encoding);
       const t = this.target;
-      if ("raw" in t) writeFileAtomically(t.raw, bytes);
-      else {
+      if ("raw" in t) {
+        // Companions first: whoever sees the new BTF finds its base new too.
+        writeFilesAtomically([...extra.map((s) => ({ path: t.raw + s.rawSuffix, bytes: s.bytes })), { path: t.raw, bytes }]);
+      } else {
+        refuseStaleBase(encoding, extra.map((s) => s.section));
         const dst = "inPlace" in t ? encoding.path : t.inElf;
-        // The ELF is re-read from disk by the writer: release our handle on it first.
-        writeElfWithSection(encoding.path, dst, BTF_SECTION, bytes, { replaceAllocated: true });
+        const sections = [{ name: BTF_SECTION, data: bytes }, ...extra.map((s) => ({ name: s.section, data: s.bytes }))];
+        writeElfWithSections(encoding.path, dst, sections, { replaceAllocated: true });
       }
-      encoding.trace(`wrote ${bytes.length} bytes of BTF to ${"raw" in t ? t.raw : "inPlace" in t ? `${encoding.path} (${BTF_SECTION})` : `${t.inElf} (${BTF_SECTION})`}`, WriteBtfPlugin.name);
+      if (encoding.tracing) {
+        const where = "raw" in t ? t.raw : `${"inPlace" in t ? encoding.path : t.inElf} (${BTF_SECTION})`;
+        encoding.trace(`wrote ${bytes.length} bytes of BTF to ${where}`, WriteBtfPlugin.name);
+        for (const s of extra) encoding.trace(`wrote ${s.bytes.length} bytes to ${"raw" in t ? t.raw + s.rawSuffix : s.section}`, WriteBtfPlugin.name);
+      }
     });
   }
 }
