@@ -178,6 +178,18 @@ describe("merge", () => {
     expect(featurePlugins({ ...NO_FEATURES, distilled_base: true })).toEqual([{ plugin: "distilled-base", feature: "distilled_base" }]);
   });
 
+  test("lang_exclude: pahole's language names in any case; the default profile leaves Rust out as the kernel's build does; an unknown name exits 2", async () => {
+    expect((await loadConfig({ cwd: project({}), search: false })).features.lang_exclude).toEqual(["rust"]);
+    const ok = await loadConfig({ cwd: project({ "btforge.config.json": { features: { lang_exclude: ["Rust", "c++14", "ASM", "go"] } } }) });
+    expect(ok.features.lang_exclude).toEqual(["Rust", "c++14", "ASM", "go"]);
+    const cleared = await loadConfig({ cwd: project({ "btforge.config.json": { features: { lang_exclude: [] } } }) });
+    expect(cleared.features.lang_exclude).toEqual([]);
+    const err = await problems(project({ "btforge.config.json": { features: { lang_exclude: ["rust", "cobol"] } } }));
+    expect(err.code).toBe("UNKNOWN_LANGUAGE");
+    expect(err.problems[0]).toMatch(/^lang_exclude: unknown language "cobol" \(pahole's names: c89, c, ada83, c\+\+, cobol74, .*, rust, .*, asm\)$/);
+    expect(exitCodeFor(err)).toBe(2);
+  });
+
   test("the feature names are pahole's --btf_features, every one known to the schema", async () => {
     const dir = project({ "btforge.config.json": { features: Object.fromEntries(PAHOLE_FEATURES.map((f) => [f, false])) } });
     const config = await loadConfig({ cwd: dir });

@@ -112,11 +112,12 @@ export function encodeReport(encoding: Encoding, extras: EncodeReportExtras): En
     file: encoding.path,
     profile: encoding.profile,
     ok: extras.error === undefined,
-    output: extras.error === undefined ? extras.output : null,
+    // Nothing is written without types (write-btf says so in a warning).
+    output: extras.error === undefined && encoding.btf.count > 0 ? extras.output : null,
     base: extras.base ?? null,
     btf: summarizeBtf(encoding.btf, encodedBytesOf(encoding)),
     dedup: dedupFigures(encoding.artifacts.get(DEDUP_ARTIFACT)),
-    distilledBase: distilledBaseFigures(encoding.artifacts.get(DISTILLED_BASE_ARTIFACT), extras.error === undefined ? extras.output : null),
+    distilledBase: distilledBaseFigures(encoding.artifacts.get(DISTILLED_BASE_ARTIFACT), extras.error === undefined && encoding.btf.count > 0 ? extras.output : null),
     variables: variables === undefined ? null : plainData(variables),
     validation: validationVerdict(encoding),
     warnings: encoding.diagnostics.length,
@@ -144,9 +145,11 @@ export function formatEncodeReport(report: EncodeReport, options: { verbose?: bo
   const { btf } = report;
   const head = report.output
     ? `wrote ${btf.totalBytes} bytes to ${report.output.path} (${OUTPUT_WORDS[report.output.kind]})`
-    : report.ok
-      ? "not written (no -o, --in-place or --elf-out)"
-      : "not written";
+    : !report.ok
+      ? "not written"
+      : btf.types === 0
+        ? "not written (no types)"
+        : "not written (no -o, --in-place or --elf-out)";
   const on = report.base ? `, split BTF on ${report.base}` : "";
   const lines = [`${report.file}: profile ${report.profile}${on}, ${head}`, "", kindTable(btf), ""];
   lines.push(`bytes: header ${btf.headerBytes}, types ${btf.typeBytes}, strings ${btf.stringBytes}, total ${btf.totalBytes}`);
@@ -170,7 +173,7 @@ export function formatEncodeReport(report: EncodeReport, options: { verbose?: bo
     if (fields !== "") lines.push(`variable emitter: ${fields}`);
   }
   if (report.validation) lines.push(`validation: ${report.validation.ok ? "valid BTF" : `${report.validation.problems} problem(s)`}`);
-  else if (report.ok) lines.push("validation: skipped (--no-verify)");
+  else if (report.ok) lines.push(btf.types === 0 ? "validation: nothing to validate (no types)" : "validation: skipped (--no-verify)");
   lines.push(`warnings: ${report.warnings}`);
   const phases = Object.entries(report.timings.phases).map(([step, ms]) => `${step} ${formatMs(ms)}`);
   lines.push(`time: ${phases.join(", ")}; total ${formatMs(report.timings.totalMs)}`);

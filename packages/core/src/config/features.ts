@@ -20,7 +20,7 @@ export const PAHOLE_DEFAULT_FEATURES = [
  * error (never a silent no-op); each leaves this list in the change that implements it.
  */
 const NOT_YET_SUPPORTED: ReadonlySet<keyof Features> = new Set<keyof Features>([
-  "optimized_func", "decl_tag_kfuncs", "attributes", "true_signature", "layout", "lang_exclude",
+  "optimized_func", "decl_tag_kfuncs", "attributes", "true_signature", "layout",
 ]);
 
 /** Whether btforge carries out this feature. */

@@ -55,6 +55,8 @@ export const messages = {
   /** A configuration turns on a feature btforge does not carry out yet (never a silent no-op). */
   FEATURE_UNSUPPORTED: (features: readonly string[]) =>
     `feature${features.length === 1 ? "" : "s"} ${features.join(", ")} ${features.length === 1 ? "is" : "are"} not supported yet`,
+  /** lang_exclude names a language pahole has no name for. */
+  UNKNOWN_LANGUAGE: (name: string, known: readonly string[]) => `lang_exclude: unknown language ${q(name)} (pahole's names: ${known.join(", ")})`,
   /** A feature that works on split BTF (distilled_base) asked for without a base. */
   FEATURE_NEEDS_BASE: (feature: string) => `feature ${feature} works on split BTF and no base was given: encode with -B/--base FILE (the vmlinux the module is built against)`,
   /** An ELF with a .BTF.base section from an earlier encode, about to get a .BTF that is not split on it. */
@@ -79,4 +81,5 @@ export const USAGE_CODES: ReadonlySet<string> = new Set<BtforgeErrorCode>([
   "PLUGIN_OPTIONS",
   "FEATURE_UNSUPPORTED",
   "FEATURE_NEEDS_BASE",
+  "UNKNOWN_LANGUAGE",
 ]);

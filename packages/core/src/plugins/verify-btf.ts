@@ -29,6 +29,8 @@ export class VerifyBtfPlugin {
 
   apply(encoder: Encoder): void {
     encoder.hooks.finalize.tap({ name: VerifyBtfPlugin.name, stage: FINALIZE_STAGE.VERIFY }, (encoding) => {
+      // No types (every unit left out by lang_exclude, or none had any): nothing will be written.
+      if (encoding.btf.count === 0) return;
       const bytes = encodedBytes(encoding);
       // The rules of the kernel the BTF is for: a 32-bit target's pointers are 4 bytes, and a
       // big-endian target's BTF is big-endian.

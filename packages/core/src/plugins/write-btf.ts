@@ -8,6 +8,7 @@ import type { Encoding } from "../encoding.js";
 import { btforgeError } from "../errors/btforge-error.js";
 import { writeFilesAtomically } from "../io/atomic-write.js";
 import { outputSections } from "../output-sections.js";
+import { TYPES_ARTIFACT, type TypesStats } from "../encode/types-plugin.js";
 import { encodedBytes } from "./verify-btf.js";
 
 export type WriteTarget = { raw: string } | { inPlace: true } | { inElf: string };
@@ -20,6 +21,14 @@ export interface WriteBtfOptions {
 export const BTF_SECTION = ".BTF";
 /** libbpf's name for the distilled base a module's `.BTF` is split on (BTF_BASE_ELF_SEC). */
 export const BTF_BASE_SECTION = ".BTF.base";
+
+/** Why there are no types, when lang_exclude is why. */
+function leftOut(encoding: Encoding): string {
+  const stats = encoding.artifacts.get(TYPES_ARTIFACT) as TypesStats | undefined;
+  const languages = Object.keys(stats?.excludedUnits ?? {});
+  if (!stats || languages.length === 0) return "";
+  return ` (${stats.units === 0 ? "every unit" : "some units"} left out by lang_exclude: ${languages.join(", ")})`;
+}
 
 /**
  * libbpf reads `.BTF` as split on `.BTF.base` whenever the ELF has one: a new `.BTF` written
@@ -64,6 +73,11 @@ export class WriteBtfPlugin {
 
   apply(encoder: Encoder): void {
     encoder.hooks.write.tap(WriteBtfPlugin.name, (encoding) => {
+      if (encoding.btf.count === 0) {
+        // As pahole: an input without types gets no BTF (the kernel refuses an empty one).
+        encoding.warn(`no types to encode${leftOut(encoding)}: nothing written`, { location: { file: encoding.path } });
+        return;
+      }
       const bytes = encodedBytes(encoding);
       const extra = outputSections(encoding);
       const t = this.target;
