@@ -77,29 +77,42 @@ function embeddedComposites(split: BtfTable): Uint8Array {
   return embedded;
 }
 
-/** Whether full-base type `b` can stand for distilled type `d` (names and, where asked, sizes already match). */
-function compatible(dist: BtfTable, d: number, base: BtfTable, b: number, embedded: boolean): boolean {
+/**
+ * Why full-base type `b`, of the same name, cannot stand for distilled type `d` (undefined: it
+ * can). `needsSize`: the rules above ask for the same size.
+ */
+function mismatch(dist: BtfTable, d: number, base: BtfTable, b: number, needsSize: boolean, embedded: boolean): string | undefined {
   const dk = dist.kind(d);
   const bk = base.kind(b);
+  const sizes = () => `size ${base.sizeOrType(b)}, not ${dist.sizeOrType(d)}`;
+  if (needsSize && dist.sizeOrType(d) !== base.sizeOrType(b)) return sizes();
   switch (dk) {
     case BtfKind.FWD:
-      if (bk === BtfKind.FWD) return dist.kindFlag(d) === base.kindFlag(b);
+      if (bk === BtfKind.FWD) return dist.kindFlag(d) === base.kindFlag(b) ? undefined : `a ${base.kindFlag(b) ? "union" : "struct"} forward declaration`;
       // As the kernel does: the candidate's own kind_flag, not the FWD's flavour.
-      if (bk === BtfKind.STRUCT) return !base.kindFlag(b);
-      if (bk === BtfKind.UNION) return base.kindFlag(b);
-      return false;
-    case BtfKind.INT:
-      return bk === BtfKind.INT && intWord.encoding(base.word(b, 0)) === intWord.encoding(dist.word(d, 0));
+      if (bk === BtfKind.STRUCT) return base.kindFlag(b) ? "a struct with bitfields (kind_flag), which the kernel does not match with a FWD" : undefined;
+      if (bk === BtfKind.UNION) return base.kindFlag(b) ? undefined : "a union without bitfields (kind_flag 0), which the kernel does not match with a FWD";
+      return `a ${kindName(bk)}`;
+    case BtfKind.INT: {
+      if (bk !== BtfKind.INT) return `a ${kindName(bk)}`;
+      const [have, want] = [intWord.encoding(base.word(b, 0)), intWord.encoding(dist.word(d, 0))];
+      return have === want ? undefined : `encoding ${intEncodingName(have)}, not ${intEncodingName(want)}`;
+    }
     case BtfKind.FLOAT:
-      return bk === BtfKind.FLOAT;
+      return bk === BtfKind.FLOAT ? undefined : `a ${kindName(bk)}`;
     case BtfKind.ENUM:
-      return bk === BtfKind.ENUM || bk === BtfKind.ENUM64;
+      return bk === BtfKind.ENUM || bk === BtfKind.ENUM64 ? undefined : `a ${kindName(bk)}`;
     case BtfKind.STRUCT:
     case BtfKind.UNION:
-      return !embedded || base.sizeOrType(b) === dist.sizeOrType(d);
+      // As the kernel does: any kind of that name, the size only when embedded.
+      return embedded && base.sizeOrType(b) !== dist.sizeOrType(d) ? `${sizes()} (a split struct or union holds it by value)` : undefined;
     default:
-      return false;
+      return `a ${kindName(bk)}`;
   }
+}
+
+function intEncodingName(encoding: number): string {
+  return ["none", "SIGNED", "CHAR", "SIGNED|CHAR", "BOOL"][encoding] ?? `0x${encoding.toString(16)}`;
 }
 
 /** Distilled base id → full base id, by libbpf's matching rules (see the top of this file). */
@@ -120,6 +133,8 @@ function matchDistilledBase(split: BtfTable, base: BtfTable, file: string | unde
   }
 
   const map = new Uint32Array(dist.lastId + 1);
+  // For the error message: the first same-name candidate turned down, and why.
+  const turnedDown = new Map<number, string>();
   for (let b = 1; b <= base.lastId; b++) {
     const nameOff = base.nameOff(b);
     if (nameOff === 0) continue;
@@ -132,8 +147,11 @@ function matchDistilledBase(split: BtfTable, base: BtfTable, file: string | unde
     const candidates = byName.get(base.name(b));
     if (!candidates) continue;
     for (const d of candidates) {
-      if (needsSize && dist.sizeOrType(d) !== base.sizeOrType(b)) continue;
-      if (!compatible(dist, d, base, b, embedded[d] === 1)) continue;
+      const why = mismatch(dist, d, base, b, needsSize, embedded[d] === 1);
+      if (why !== undefined) {
+        if (!turnedDown.has(d)) turnedDown.set(d, `[${b}] ${kindName(kind)} '${base.name(b)}' is ${why}`);
+        continue;
+      }
       if (map[d] !== 0) {
         throw new BtfError("BTF_RELOCATE", `distilled base type ${describe(dist, d)} matches two base types, [${map[d]}] and [${b}]: which one the split BTF means is ambiguous`, { file, typeId: d });
       }
@@ -142,7 +160,8 @@ function matchDistilledBase(split: BtfTable, base: BtfTable, file: string | unde
   }
   for (let d = 1; d <= dist.lastId; d++) {
     if (map[d] !== 0) continue;
-    const why = embedded[d] ? " (a split struct or union holds it by value, so its size must match too)" : "";
+    const seen = turnedDown.get(d);
+    const why = seen ? `: ${seen}` : embedded[d] ? " (a split struct or union holds it by value, so its size must match too)" : ": the base has no type of that name";
     throw new BtfError("BTF_RELOCATE", `distilled base type ${describe(dist, d)} has no match in the base${why}`, { file, typeId: d });
   }
   return map;

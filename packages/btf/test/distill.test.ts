@@ -150,7 +150,7 @@ describe("relocateSplitBtf", () => {
     const d = distillBase(split);
     const grown = moduleOnBase({ sockSize: 24 }).base;
     expect(() => relocateSplitBtf(d.split, grown, { name: "mod.ko" })).toThrow(
-      /^mod\.ko: type 2: distilled base type 'sock' \[2\] \(STRUCT, size 16\) has no match in the base \(a split struct or union holds it by value, so its size must match too\)$/,
+      /^mod\.ko: type 2: distilled base type 'sock' \[2\] \(STRUCT, size 16\) has no match in the base: \[3\] STRUCT 'sock' is size 24, not 16 \(a split struct or union holds it by value\)$/,
     );
     // Without the by-value member, a size change is fine.
     const p = new BtfTable({ base: moduleOnBase().base });
@@ -189,10 +189,12 @@ describe("relocateSplitBtf", () => {
       if (skip !== "opaque") b.addFwd("opaque", false);
       if (skip !== "double") b.addFloat("double", 8);
     };
-    expect(() => relocateSplitBtf(d.split, build((b) => (b.addInt("int", 4, 0, 0, 32), rest(b, "int"))))).toThrow(/'int' \[1\] \(INT, size 4\) has no match in the base$/);
-    expect(() => relocateSplitBtf(d.split, build((b) => (b.addEnum("big", 4, false, []), rest(b, "big"))))).toThrow(/'big' \[3\] \(ENUM, size 8\) has no match/);
-    expect(() => relocateSplitBtf(d.split, build((b) => rest(b, "double")))).toThrow(/'double' \[5\] \(FLOAT, size 8\) has no match/);
-    expect(() => relocateSplitBtf(d.split, build((b) => (b.addFwd("opaque", true), rest(b, "opaque"))))).toThrow(/'opaque' \[4\] \(FWD\) has no match/);
+    expect(() => relocateSplitBtf(d.split, build((b) => (b.addInt("int", 4, 0, 0, 32), rest(b, "int"))))).toThrow(
+      /'int' \[1\] \(INT, size 4\) has no match in the base: \[1\] INT 'int' is encoding none, not SIGNED$/,
+    );
+    expect(() => relocateSplitBtf(d.split, build((b) => (b.addEnum("big", 4, false, []), rest(b, "big"))))).toThrow(/'big' \[3\] \(ENUM, size 8\) has no match in the base: \[1\] ENUM 'big' is size 4, not 8$/);
+    expect(() => relocateSplitBtf(d.split, build((b) => rest(b, "double")))).toThrow(/'double' \[5\] \(FLOAT, size 8\) has no match in the base: the base has no type of that name$/);
+    expect(() => relocateSplitBtf(d.split, build((b) => (b.addFwd("opaque", true), rest(b, "opaque"))))).toThrow(/'opaque' \[4\] \(FWD\) has no match in the base: \[1\] FWD 'opaque' is a union forward declaration$/);
     expect(relocateSplitBtf(d.split, build((b) => rest(b, ""))).split.count).toBe(d.split.count);
   });
 
@@ -209,7 +211,7 @@ describe("relocateSplitBtf", () => {
       return b;
     };
     expect(relocateSplitBtf(d.split, withOpaque(false)).idMap[4]).toBe(5);
-    expect(() => relocateSplitBtf(d.split, withOpaque(true))).toThrow(/'opaque' \[4\] \(FWD\) has no match/);
+    expect(() => relocateSplitBtf(d.split, withOpaque(true))).toThrow(/'opaque' \[4\] \(FWD\) has no match in the base: \[5\] STRUCT 'opaque' is a struct with bitfields \(kind_flag\), which the kernel does not match with a FWD$/);
   });
 
   test("refuses what is not a split BTF on a distilled base", () => {

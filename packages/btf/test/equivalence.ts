@@ -1,12 +1,15 @@
 // Structural equivalence of two types that may live in different tables (different ids, different
 // string offsets): same kind and info, same names and non-reference words, and references that are
 // themselves equivalent. Cycles (a struct that points back to itself) are assumed equal while being
-// compared. Used to check that a relocated split BTF says what the original said.
+// compared; pass one `seen` set to many calls to compare each pair once. The same id of a base
+// both tables share is the same type. Used to check that a relocated split BTF says what the
+// original said.
 import { SIZE_OR_TYPE_SLOT, forEachStringRef, forEachTypeRef, type BtfTypeStore } from "@btforge/btf";
 
 /** Why type `x` of `a` and type `y` of `b` differ, or undefined when they are equivalent. */
 export function typeDifference(a: BtfTypeStore, x: number, b: BtfTypeStore, y: number, seen = new Set<string>()): string | undefined {
   if (x === 0 || y === 0) return x === y ? undefined : `[${x}] vs [${y}]: one is void`;
+  if (x === y && a.base !== undefined && a.base === b.base && x < a.firstId && x < b.firstId) return undefined;
   const key = `${x},${y}`;
   if (seen.has(key)) return undefined;
   seen.add(key);
