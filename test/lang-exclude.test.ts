@@ -4,16 +4,17 @@
  * (`--lang_exclude=rust`) and equals upstream pahole's output with that option, type for type;
  * leaving C++ out too gives exactly the C object's BTF. With nothing excluded the Rust and C++
  * units are encoded as far as BTF can say (valid BTF, loaded by the kernel): names BTF cannot
- * carry dropped with one warning per unit, Rust's reordered fields sorted. An excluded unit's
+ * carry dropped with one warning per unit, Rust's reordered fields sorted; upstream pahole writes
+ * BTF with Rust names the kernel rejects, and none for the C++ unit. An excluded unit's
  * variables are skipped as such, and a Rust-only object gets no BTF, as pahole writes none.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type BtfTable, dumpRaw, kernelAvailable, loadIntoKernel, parseBtf, validateBtf } from "@btforge/btf";
-import { createEncoder, encodedBytes, type Encoding, readBtfFile, TYPES_ARTIFACT, type TypesStats, VARIABLES_ARTIFACT, type VariablesStats } from "@btforge/core";
+import { createEncoder, encodedBytes, type Encoding, readBtfBytes, readBtfFile, TYPES_ARTIFACT, type TypesStats, VARIABLES_ARTIFACT, type VariablesStats } from "@btforge/core";
 import "../packages/cli/src/builtin-plugins.js";
 import { cliMissing, runCli } from "./support/cli.js";
 import { UPSTREAM_PAHOLE, upstreamPaholeMissing } from "./support/pahole-upstream.js";
@@ -115,6 +116,21 @@ describe.skipIf(skip)("lang_exclude on C + Rust + C++ linked together", () => {
     alone.close();
   });
 
+  test.skipIf(noPahole)("upstream pahole without --lang_exclude: Rust names the kernel rejects, and no BTF at all for C++", () => {
+    const rust = file("pahole-rust.o");
+    copyFileSync(file("r.o"), rust);
+    execFileSync(UPSTREAM_PAHOLE, ["-J", "--btf_features=default", rust], { stdio: "pipe" });
+    const verdict = validateBtf(readBtfBytes(rust));
+    expect(verdict.ok).toBe(false);
+    expect(verdict.problems[0]!.message).toMatch(/Invalid name/);
+    if (kernel.ok) expect(loadIntoKernel(readBtfBytes(rust)).accepted).toBe(false);
+    const cxx = file("pahole-cxx.o");
+    copyFileSync(file("cxx.o"), cxx);
+    const r = spawnSync(UPSTREAM_PAHOLE, ["-J", "--btf_features=default", cxx], { encoding: "utf8" });
+    expect(r.stderr).toMatch(/Unsupported DW_TAG_reference_type/);
+    expect(() => readBtfBytes(cxx)).toThrow(/no BTF/);
+  });
+
   test.skipIf(noPahole)("equal to upstream pahole --lang_exclude=rust, type for type", async () => {
     const copy = file("pahole-c-rust.o");
     copyFileSync(file("c-rust.o"), copy);
@@ -140,7 +156,7 @@ describe.skipIf(skip)("lang_exclude on C + Rust + C++ linked together", () => {
     ]);
     const bytes = encodedBytes(e);
     expect(validateBtf(bytes).ok).toBe(true);
-    if (kernel.available) expect(loadIntoKernel(bytes).accepted).toBe(true);
+    if (kernel.ok) expect(loadIntoKernel(bytes).accepted).toBe(true);
     else console.warn(`kernel load skipped: ${kernel.reason}`);
     e.close();
   });
