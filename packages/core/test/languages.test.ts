@@ -83,6 +83,19 @@ describe("lang_exclude", () => {
   });
 });
 
+test("a reference from a unit left in to a type in a unit left out becomes void, with a warning", async () => {
+  const rust = unit("lib.rs", DW_LANG.Rust, [base("rust_u32", "u32", 4, DW_ATE.unsigned)]);
+  const user = unit("user.c", DW_LANG.C99, [
+    struct("uses_rust", 4, [{ tag: DW_TAG.member, attrs: [name("r"), { at: DW_AT.type, form: DW_FORM.ref_addr, value: { ref: "rust_u32" } }, at(0)] }]),
+  ]);
+  const memberType = (t: BtfTable) => (Array.from({ length: t.count }, (_, i) => t.typeView(i + 1)).find((v) => v.name === "uses_rust")!.members as { type: number }[])[0]!.type;
+  const left = await encode([rust, user], { lang_exclude: ["rust"] });
+  expect(memberType(left.btf)).toBe(0);
+  expect(left.warnings).toEqual([expect.stringMatching(/^DIE 0x[0-9a-f]+ refers to DIE 0x[0-9a-f]+ of \.debug_info, in a unit lang_exclude leaves out; void used$/)]);
+  const kept = await encode([rust, user]);
+  expect(kept.btf.typeView(memberType(kept.btf))).toMatchObject({ kind: "INT", name: "u32" });
+});
+
 describe("units in languages BTF cannot fully describe, left in", () => {
   test("Rust: invalid names dropped (one warning for the unit), fields in offset order, () an empty struct; valid BTF", async () => {
     const r = await encode([C_UNIT, RUST_UNIT]);

@@ -7,6 +7,7 @@ import { NO_TYPE } from "../die-types.js";
 import { type PackedRef, VOID_REF, refOffset, refSectionOf } from "../refs.js";
 import { describeDie } from "./describe-die.js";
 import type { TypeSession } from "./session.js";
+import { type UnitFilter, unitFilterOf } from "../unit-filter.js";
 
 /** The id `ref` names, following alias DIEs (atomic, immutable); NO_TYPE when it names no type. */
 function resolve(session: TypeSession, ref: PackedRef): number {
@@ -23,22 +24,36 @@ function resolve(session: TypeSession, ref: PackedRef): number {
   return NO_TYPE;
 }
 
+/**
+ * What a deferred reference that names no type becomes: void, with a warning, when its target is
+ * in a unit lang_exclude leaves out (what the user left out stays out) or under encode_force;
+ * otherwise the run fails naming both DIEs.
+ */
+function unresolved(session: TypeSession, encoding: Encoding, i: number, filter: UnitFilter | undefined): number {
+  const ref = session.deferredTargets[i]!;
+  const from = session.deferredFrom[i]!;
+  const section = refSectionOf(ref);
+  const offset = refOffset(ref);
+  const to = `DIE 0x${offset.toString(16)} of .${section}`;
+  const unit = encoding.dwarf.unitAt(section, offset);
+  const location = { location: { file: encoding.path, die: from } };
+  if (unit && filter?.isExcluded(unit)) {
+    encoding.warn(`DIE 0x${from.toString(16)} refers to ${to}, in a unit lang_exclude leaves out; void used`, location);
+    return 0;
+  }
+  const why = describeDie(encoding.dwarf, unit, offset);
+  if (!session.options.force) throw btforgeError("DWARF_NOT_A_TYPE", [from, to, why], location);
+  encoding.warn(`DIE 0x${from.toString(16)} refers to ${to}: ${why}; void used (encode_force)`, location);
+  return 0;
+}
+
 export function resolveDeferred(session: TypeSession, encoding: Encoding): void {
   const t = session.table;
   const n = session.deferredIds.length;
+  const filter = unitFilterOf(encoding);
   for (let i = 0; i < n; i++) {
-    const ref = session.deferredTargets[i]!;
-    let id = resolve(session, ref);
-    if (id === NO_TYPE) {
-      const from = session.deferredFrom[i]!;
-      const section = refSectionOf(ref);
-      const offset = refOffset(ref);
-      const to = `DIE 0x${offset.toString(16)} of .${section}`;
-      const why = describeDie(encoding.dwarf, encoding.dwarf.unitAt(section, offset), offset);
-      if (!session.options.force) throw btforgeError("DWARF_NOT_A_TYPE", [from, to, why], { location: { file: encoding.path, die: from } });
-      encoding.warn(`DIE 0x${from.toString(16)} refers to ${to}: ${why}; void used (encode_force)`, { location: { file: encoding.path, die: from } });
-      id = 0;
-    }
+    let id = resolve(session, session.deferredTargets[i]!);
+    if (id === NO_TYPE) id = unresolved(session, encoding, i, filter);
     const slot = session.deferredSlots[i]!;
     if (slot < 0) t.setSizeOrType(session.deferredIds[i]!, id);
     else t.setWord(session.deferredIds[i]!, slot, id);
