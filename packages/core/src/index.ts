@@ -44,7 +44,7 @@ export { dwarfStats, type DwarfStats } from "@btforge/dwarf";
 export { DieTypes, DIE_TYPES_ARTIFACT, NO_TYPE, dieTypesOf, refSection } from "./encode/die-types.js";
 export { WriteBtfPlugin, BTF_SECTION, BTF_BASE_SECTION, type WriteTarget } from "./plugins/write-btf.js";
 export { addOutputSection, outputSections, OUTPUT_SECTIONS_ARTIFACT, type OutputSection } from "./output-sections.js";
-export { VerifyBtfPlugin, encodedBytes } from "./plugins/verify-btf.js";
+export { VerifyBtfPlugin, encodedBytes, isEmptyBtf } from "./plugins/verify-btf.js";
 export { writeFileAtomically, writeFilesAtomically } from "./io/atomic-write.js";
 // The variable emitter (VARs and DATASECs of the sections plugins include).
 export { VariablesPlugin, VARIABLES_STAGE, encodeVariables } from "./encode/variables/plugin.js";

@@ -1,7 +1,7 @@
 // The summary of one encoding, as `btforge encode` prints it (text) or emits it (--json): what the
 // BTF holds, what dedup did, the verdict, warnings and time per phase. Built from an Encoding that
 // succeeded, or from one that failed after its types were made (so a user sees what was produced).
-import type { Encoding } from "@btforge/core";
+import { type Encoding, isEmptyBtf } from "@btforge/core";
 // Types only: the plugin itself loads when a configuration asks for it.
 import type { DistilledBaseStats } from "@btforge/plugin-distilled-base";
 import { table } from "../output.js";
@@ -113,11 +113,11 @@ export function encodeReport(encoding: Encoding, extras: EncodeReportExtras): En
     profile: encoding.profile,
     ok: extras.error === undefined,
     // Nothing is written without types (write-btf says so in a warning).
-    output: extras.error === undefined && encoding.btf.count > 0 ? extras.output : null,
+    output: extras.error === undefined && !isEmptyBtf(encoding) ? extras.output : null,
     base: extras.base ?? null,
     btf: summarizeBtf(encoding.btf, encodedBytesOf(encoding)),
     dedup: dedupFigures(encoding.artifacts.get(DEDUP_ARTIFACT)),
-    distilledBase: distilledBaseFigures(encoding.artifacts.get(DISTILLED_BASE_ARTIFACT), extras.error === undefined && encoding.btf.count > 0 ? extras.output : null),
+    distilledBase: distilledBaseFigures(encoding.artifacts.get(DISTILLED_BASE_ARTIFACT), extras.error === undefined && !isEmptyBtf(encoding) ? extras.output : null),
     variables: variables === undefined ? null : plainData(variables),
     validation: validationVerdict(encoding),
     warnings: encoding.diagnostics.length,
@@ -147,7 +147,7 @@ export function formatEncodeReport(report: EncodeReport, options: { verbose?: bo
     ? `wrote ${btf.totalBytes} bytes to ${report.output.path} (${OUTPUT_WORDS[report.output.kind]})`
     : !report.ok
       ? "not written"
-      : btf.types === 0
+      : btf.types === 0 && report.base === null
         ? "not written (no types)"
         : "not written (no -o, --in-place or --elf-out)";
   const on = report.base ? `, split BTF on ${report.base}` : "";
@@ -173,7 +173,7 @@ export function formatEncodeReport(report: EncodeReport, options: { verbose?: bo
     if (fields !== "") lines.push(`variable emitter: ${fields}`);
   }
   if (report.validation) lines.push(`validation: ${report.validation.ok ? "valid BTF" : `${report.validation.problems} problem(s)`}`);
-  else if (report.ok) lines.push(btf.types === 0 ? "validation: nothing to validate (no types)" : "validation: skipped (--no-verify)");
+  else if (report.ok) lines.push(btf.types === 0 && report.base === null ? "validation: nothing to validate (no types)" : "validation: skipped (--no-verify)");
   lines.push(`warnings: ${report.warnings}`);
   const phases = Object.entries(report.timings.phases).map(([step, ms]) => `${step} ${formatMs(ms)}`);
   lines.push(`time: ${phases.join(", ")}; total ${formatMs(report.timings.totalMs)}`);

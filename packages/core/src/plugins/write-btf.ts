@@ -9,7 +9,7 @@ import { btforgeError } from "../errors/btforge-error.js";
 import { writeFilesAtomically } from "../io/atomic-write.js";
 import { outputSections } from "../output-sections.js";
 import { TYPES_ARTIFACT, type TypesStats } from "../encode/types-plugin.js";
-import { encodedBytes } from "./verify-btf.js";
+import { encodedBytes, isEmptyBtf } from "./verify-btf.js";
 
 export type WriteTarget = { raw: string } | { inPlace: true } | { inElf: string };
 
@@ -73,8 +73,9 @@ export class WriteBtfPlugin {
 
   apply(encoder: Encoder): void {
     encoder.hooks.write.tap(WriteBtfPlugin.name, (encoding) => {
-      if (encoding.btf.count === 0) {
-        // As pahole: an input without types gets no BTF (the kernel refuses an empty one).
+      if (isEmptyBtf(encoding)) {
+        // As pahole: an input without types gets no BTF (the kernel refuses an empty one). An
+        // empty split BTF (a module whose every type is in its base) is written: it is valid.
         encoding.warn(`no types to encode${leftOut(encoding)}: nothing written`, { location: { file: encoding.path } });
         return;
       }
