@@ -3,14 +3,16 @@
  * Each gets ONE clear line on stderr naming the file (and the place where there is one), a
  * non-zero exit, no stack trace and no hang.
  */
-import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
+import { DW_TAG } from "@btforge/dwarf";
 import { ElfFile } from "@btforge/elf";
+import { layoutOf, type TypeRef } from "./fuzz/layout.js";
 import { cliMissing, runCli } from "./support/cli.js";
-import { SAMPLE_OBJECT } from "./support/paths.js";
+import { CLI_BIN, FIXTURE_OBJ_DIR, SAMPLE_OBJECT } from "./support/paths.js";
 import { skipBecause, toolMissing } from "./support/tools.js";
 
 const dir = mkdtempSync(join(tmpdir(), "btforge-bad-"));
@@ -112,7 +114,7 @@ describe("dwarf-stats on bad input", () => {
       const path = withSection(".debug_abbrev", `abbrev-flip-${i}.o`, (abbrev) => {
         abbrev[rand() % abbrev.length] ^= 1 << rand() % 8;
       });
-      const r = await runCli(["dwarf-stats", path, "--json"], { timeoutMs: 20_000 });
+      const r = await runCli(["dwarf-stats", path, "--json"]);
       expect(r.timedOut).toBe(false);
       expect(r.signal).toBeNull();
       if (r.code !== 0) {
@@ -140,7 +142,7 @@ describe("dwarf-stats on bad input", () => {
       for (let k = 0; k < 40; k++) bytes[64 + ((rand() << 8) | rand()) % (bytes.length - 64)] = rand();
       const path = join(dir, `fuzz-${i}.o`);
       writeFileSync(path, bytes);
-      const r = await runCli(["dwarf-stats", path, "--json"], { timeoutMs: 20_000 });
+      const r = await runCli(["dwarf-stats", path, "--json"]);
       expect(r.timedOut).toBe(false);
       expect(r.signal).toBeNull();
       if (r.code !== 0) expectOneLineError(r, path);
@@ -195,5 +197,160 @@ describe("encode on bad input: one line, non-zero exit, and an --in-place target
       if (r.code !== 0) expectOneLineError(r, path);
       else expect((await runCli(["validate", path])).code).toBe(0);
     }
+  });
+});
+
+/**
+ * Issue 12's findings, each kept as a test: every error is one line that names the file and the
+ * place (unit, DIE offsets as llvm-dwarfdump --debug-info=0x... takes them), and nothing blocks.
+ */
+describe("errors name their place (issue 12)", () => {
+  const skip = skipBecause(cliMissing(), "issue 12 CLI tests");
+  const hex = (n: number) => `0x${n.toString(16)}`;
+  const sampleLayout = () => layoutOf(SAMPLE_OBJECT, new Uint8Array(readFileSync(SAMPLE_OBJECT)));
+
+  /** A copy of the sample whose DW_AT_type references `refs[i]` point at the DIEs `to[i]`. */
+  function retyped(name: string, edits: readonly { ref: TypeRef; to: number }[]): string {
+    const bytes = new Uint8Array(readFileSync(SAMPLE_OBJECT));
+    const info = sampleLayout().dwarf!.info;
+    for (const { ref, to } of edits) new DataView(bytes.buffer).setUint32(info.offset + ref.at, to - ref.unit, true);
+    const path = join(dir, name);
+    writeFileSync(path, bytes);
+    return path;
+  }
+
+  const pointers = () => sampleLayout().dwarf!.typeRefs.filter((r) => r.tag === DW_TAG.pointer_type);
+  const LOOP = "DWARF types refer to each other in a loop that no struct or union breaks";
+
+  test.skipIf(skip)("a pointer whose DW_AT_type is itself: the file, the unit and the DIE, with or without dedup", async () => {
+    const [p] = pointers();
+    const path = retyped("pointer-self.o", [{ ref: p!, to: p!.die }]);
+    const want = `btforge: ${path}: section .debug_info, unit 0x0, DIE ${hex(p!.die)}: ${LOOP}: DIE ${hex(p!.die)} (DW_TAG_pointer_type) → DIE ${hex(p!.die)} (DW_TAG_pointer_type)`;
+    for (const profile of ["default", "minimal"]) {
+      const r = await runCli(["encode", path, "--profile", profile, "--quiet"]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`${want}\n`);
+    }
+    // The experiment says which profile failed, after the file's name.
+    const e = await runCli(["experiment", path, "--profiles", "minimal,default", "--quiet"]);
+    expect(e.code).toBe(1);
+    expect(e.stderr).toBe(`${want.replace(`${path}: `, `${path}: profile minimal: `)}\n`);
+  });
+
+  test.skipIf(skip)("a cycle through pointers only: every DIE of the cycle, in order", async () => {
+    const [p, q] = pointers();
+    const path = retyped("pointer-cycle.o", [{ ref: p!, to: q!.die }, { ref: q!, to: p!.die }]);
+    const r = await runCli(["encode", path, "--quiet"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `btforge: ${path}: section .debug_info, unit 0x0, DIE ${hex(p!.die)}: ${LOOP}: ` +
+        `DIE ${hex(p!.die)} (DW_TAG_pointer_type) → DIE ${hex(q!.die)} (DW_TAG_pointer_type) → DIE ${hex(p!.die)} (DW_TAG_pointer_type)\n`,
+    );
+  });
+
+  test.skipIf(skip)("loops found in the types phase name the DIE offsets, not only BTF ids: typedefs, and a struct that contains itself", async () => {
+    const refs = sampleLayout().dwarf!.typeRefs;
+    const [u32, u64] = ["u32", "u64"].map((n) => refs.find((r) => r.tag === DW_TAG.typedef && r.die === (n === "u32" ? 0x2a : 0x3c))!);
+    const typedefs = retyped("typedef-loop.o", [{ ref: u32!, to: u64!.die }, { ref: u64!, to: u32!.die }]);
+    const r = await runCli(["encode", typedefs, "--quiet"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `btforge: ${typedefs}: section .debug_info, unit 0x0, DIE 0x2a: DWARF types refer to each other in a loop: ` +
+        "DIE 0x2a (DW_TAG_typedef 'u32') → DIE 0x3c (DW_TAG_typedef 'u64') → DIE 0x2a (DW_TAG_typedef 'u32')\n",
+    );
+    // struct list_head's member `next` made a struct list_head instead of a pointer to one.
+    const next = refs.find((r) => r.die === 0x59)!;
+    const listHead = pointers().find((p) => p.die === 0x72)!;
+    const struct = retyped("struct-in-itself.o", [{ ref: next, to: listHeadStruct(listHead) }]);
+    const s = await runCli(["encode", struct, "--quiet"]);
+    expect(s.code).toBe(1);
+    expect(s.stderr).toMatch(new RegExp(`^btforge: ${struct}: section \\.debug_info, unit 0x0, DIE 0x4e: DWARF types refer to each other in a loop: DIE 0x4e \\(DW_TAG_structure_type 'list_head'\\) → DIE 0x4e`));
+  });
+
+  /** The struct a pointer of the sample points at (list_head, at 0x4e). */
+  function listHeadStruct(pointer: TypeRef): number {
+    const bytes = readFileSync(SAMPLE_OBJECT);
+    return pointer.unit + bytes.readUInt32LE(sampleLayout().dwarf!.info.offset + pointer.at);
+  }
+
+  test.skipIf(skip)("DW_FORM_strx* with .debug_str_offsets missing (its name damaged): one DWARF error naming the file, the unit and the section", async () => {
+    const source = join(FIXTURE_OBJ_DIR, "clang14-dwarf5-O0-clang_btf_tags.o");
+    const bytes = new Uint8Array(readFileSync(source));
+    const elf = ElfFile.fromBytes(bytes, source);
+    const names = elf.sections[new DataView(bytes.buffer).getUint16(0x3e, true)]!; // e_shstrndx (ELF64, little endian)
+    const at = Buffer.from(bytes.subarray(names.offset, names.offset + names.size)).indexOf(".debug_str_offsets\0");
+    bytes[names.offset + at + 1] = "x".charCodeAt(0); // ".xebug_str_offsets" (and its .rela section's name with it)
+    const path = join(dir, "no-str-offsets.o");
+    writeFileSync(path, bytes);
+    const r = await runCli(["encode", path, "--quiet"]);
+    expect(r.code).toBe(1);
+    expectOneLineError(r, path, /^btforge: \S+: \.debug_info\+0x[0-9a-f]+ \(unit 0x0, DIE 0x[0-9a-f]+\): index \d+ into \.debug_str_offsets, which is missing$/);
+  });
+
+  describe("a directory, a FIFO or a device as input: refused at once, one line naming it", () => {
+    const folder = join(dir, "a-folder.o");
+    const fifo = join(dir, "a-fifo.o");
+    const setup = () => {
+      rmSync(folder, { recursive: true, force: true });
+      rmSync(fifo, { force: true });
+      execFileSync("mkdir", [folder]);
+      execFileSync("mkfifo", [fifo]);
+    };
+    const cases: [string, string[], string][] = [];
+    for (const [path, what] of [[folder, "a directory"], [fifo, "a FIFO"], ["/dev/null", "a character device"]] as const) {
+      cases.push(
+        [`encode ${what}`, ["encode", path, "-o", join(dir, "never.btf")], path],
+        [`dwarf-stats ${what}`, ["dwarf-stats", path], path],
+        [`dump ${what}`, ["dump", path], path],
+        [`validate ${what}`, ["validate", path], path],
+        [`experiment ${what}`, ["experiment", path, "--profiles", "default,minimal"], path],
+        [`dump -B ${what}`, ["dump", SAMPLE_OBJECT, "-B", path], path],
+      );
+    }
+    test.skipIf(skip || !!skipBecause(toolMissing("mkfifo"), "FIFO inputs")).each(cases)("%s", async (_, argv, path) => {
+      setup();
+      const r = await runCli(argv, { timeoutMs: 20_000 });
+      expect(r.timedOut, "btforge blocked on the input").toBe(false);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`^btforge: ${path}: is a (directory|FIFO|character device), not a regular file\\n$`));
+      expect(existsSync(join(dir, "never.btf"))).toBe(false);
+    });
+  });
+
+  describe("a working directory the configuration search cannot read", () => {
+    const cli = CLI_BIN;
+    test.skipIf(skip)("a removed working directory: the search says it failed, and where", async () => {
+      const gone = join(dir, "removed-cwd");
+      execFileSync("mkdir", ["-p", gone]);
+      const r = spawnSync("sh", ["-c", `cd "${gone}" && rmdir "${gone}" && exec "${process.execPath}" "${cli}" encode "${SAMPLE_OBJECT}"`], { encoding: "utf8" });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toBe("btforge: configuration search failed in the working directory: it was removed (run btforge from a folder you can read)\n");
+    });
+
+    // Root reads every folder: the test drops to `nobody` (setpriv) to meet EACCES.
+    const root = process.getuid?.() === 0;
+    const noSetpriv = root ? toolMissing("setpriv") : undefined;
+    test.skipIf(skip || !!skipBecause(noSetpriv, "the EACCES working-directory case"))("a folder whose parent cannot be searched (EACCES on stat): the search says it failed, and where", async () => {
+      const top = mkdtempSync(join(tmpdir(), "btforge-eacces-"));
+      try {
+        const parent = join(top, "parent");
+        const cwd = join(parent, "cwd");
+        execFileSync("mkdir", ["-p", cwd]);
+        const input = join(top, "sample.o");
+        copyFileSync(SAMPLE_OBJECT, input);
+        execFileSync("chmod", ["755", top]);
+        execFileSync("chmod", ["644", input]);
+        if (root) execFileSync("chown", ["-R", "nobody", parent]);
+        const script = `cd "${cwd}" && chmod 000 "${parent}" && exec "${process.execPath}" "${cli}" encode "${input}"`;
+        const r = root
+          ? spawnSync("setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "sh", "-c", script], { encoding: "utf8" })
+          : spawnSync("sh", ["-c", script], { encoding: "utf8" });
+        expect(r.status).toBe(2);
+        expect(r.stderr).toBe(`btforge: configuration search failed in ${cwd}: permission denied (run btforge from a folder you can read)\n`);
+      } finally {
+        execFileSync("chmod", ["-R", "u+rwx", top]);
+        rmSync(top, { recursive: true, force: true });
+      }
+    });
   });
 });

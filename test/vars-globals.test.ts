@@ -11,13 +11,14 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { formatProblems, kernelAvailable, loadIntoKernel, validateBtf, writeBtf, type BtfTable } from "@btforge/btf";
+import { formatProblems, validateBtf, writeBtf, type BtfTable } from "@btforge/btf";
 import { createEncoder, VARIABLES_ARTIFACT, type VariablesStats } from "@btforge/core";
 import { STT } from "@btforge/elf";
 import { peerSections, peerSymbols, readelfMissing } from "../packages/elf/test/readelf.js";
 import { allDatasecs, datasecSize, orderProblems } from "./fixtures/vars/btf-view.js";
 import { buildVarsFixtures, varsFixturesMissing } from "./fixtures/vars/build.js";
-import { skipBecause } from "./support/tools.js";
+import { expectKernelAccepts } from "./support/kernel-check.js";
+import { skipBecause, skipKernel } from "./support/tools.js";
 
 /** The file-scope variables with storage of the three CUs, and whether each is static. */
 const GLOBALS: Record<string, "global" | "static"> = {
@@ -71,8 +72,7 @@ function simplified(btf: BtfTable): Map<string, Row[]> {
   return out;
 }
 
-const kernel = kernelAvailable();
-if (!kernel.ok) console.warn(`skipping kernel loads of the all-globals fixtures: ${kernel.reason}`);
+const noKernel = skipKernel("kernel loads of the all-globals fixtures");
 
 for (const compiler of ["gcc", "clang"] as const) {
   const skip = skipBecause(varsFixturesMissing(compiler) ?? readelfMissing, `all-globals fixtures with ${compiler}`);
@@ -115,10 +115,9 @@ for (const compiler of ["gcc", "clang"] as const) {
       expect(stats.includedSections).toContain(".data..percpu");
     });
 
-    test.skipIf(!kernel.ok)("the kernel loads the BTF", async () => {
+    test.skipIf(noKernel)("the kernel loads the BTF", async () => {
       const { btf } = await encode(file);
-      const verdict = loadIntoKernel(writeBtf(btf));
-      expect(verdict.accepted, verdict.log).toBe(true);
+      expectKernelAccepts(writeBtf(btf), `${compiler} all-globals`);
     });
   });
 }

@@ -8,13 +8,14 @@
  */
 import "../packages/cli/src/builtin-plugins.js";
 import { describe, expect, test } from "vitest";
-import { kernelAvailable, loadIntoKernel, validateBtf, writeBtf, formatProblems, type BtfTable } from "@btforge/btf";
+import { validateBtf, writeBtf, formatProblems, type BtfTable } from "@btforge/btf";
 import { createEncoder, VARIABLES_ARTIFACT, type VariablesStats } from "@btforge/core";
 import { STT } from "@btforge/elf";
 import { peerSections, peerSymbols, readelfMissing } from "../packages/elf/test/readelf.js";
 import { datasecRows, datasecSize, orderProblems } from "./fixtures/vars/btf-view.js";
 import { buildVarsFixtures, type Compiler, varsFixturesMissing } from "./fixtures/vars/build.js";
-import { skipBecause } from "./support/tools.js";
+import { expectKernelAccepts } from "./support/kernel-check.js";
+import { skipBecause, skipKernel } from "./support/tools.js";
 
 const PERCPU = ".data..percpu";
 
@@ -57,7 +58,7 @@ async function encodePercpu(file: string): Promise<{ btf: BtfTable; stats: Varia
   }
 }
 
-const kernel = kernelAvailable();
+const noKernel = skipKernel("kernel loads of the per-CPU fixtures");
 
 for (const compiler of ["gcc", "clang"] as const) {
   const skip = skipBecause(varsFixturesMissing(compiler) ?? readelfMissing, `per-CPU fixtures with ${compiler}`);
@@ -82,12 +83,10 @@ for (const compiler of ["gcc", "clang"] as const) {
         expect(formatProblems(result)).toEqual([]);
       });
 
-      test.skipIf(!kernel.ok)(`${kind}: the kernel loads the BTF`, async () => {
+      test.skipIf(noKernel)(`${kind}: the kernel loads the BTF`, async () => {
         const { btf } = await encodePercpu(file);
-        const verdict = loadIntoKernel(writeBtf(btf));
-        expect(verdict.accepted, verdict.log).toBe(true);
+        expectKernelAccepts(writeBtf(btf), `${compiler} ${kind}`);
       });
     }
   });
 }
-if (!kernel.ok) console.warn(`skipping kernel loads of the per-CPU fixtures: ${kernel.reason}`);

@@ -7,9 +7,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { BtfTable, BtfVarLinkage, formatProblems, kernelAvailable, loadIntoKernel, validateBtf, writeBtf } from "@btforge/btf";
+import { BtfTable, BtfVarLinkage, formatProblems, loadIntoKernel, validateBtf, writeBtf } from "@btforge/btf";
 import { cliMissing, runCli } from "./support/cli.js";
-import { skipBecause } from "./support/tools.js";
+import { skipBecause, skipKernel } from "./support/tools.js";
 
 /** int, three VARs, and a 32-byte ".data..percpu" DATASEC with the entries at the given [offset, size]. */
 function percpuBtf(entries: [number, number][]): Uint8Array {
@@ -41,8 +41,7 @@ describe("DATASEC order and overlap", () => {
     });
   }
 
-  const kernel = kernelAvailable();
-  const noKernel = skipBecause(kernel.ok ? undefined : kernel.reason, "kernel agreement on DATASEC order");
+  const noKernel = skipKernel("kernel agreement on DATASEC order");
   test.skipIf(noKernel)("the kernel says the same", () => {
     expect(loadIntoKernel(percpuBtf([[0, 4], [4, 4], [16, 16]])).accepted).toBe(true);
     for (const [, entries] of CASES) {

@@ -22,7 +22,7 @@ describe("Debian 6.1 cloud kernel: dwarf-stats equals llvm-dwarfdump", () => {
   });
 
   const modules = skip ? [] : kernelModules();
-  test.skipIf(skip)("ten modules are cached", () => expect(modules.length).toBe(10));
+  test.skipIf(skip)("the test modules are cached (test/real/fetch-kernel.sh)", () => expect(modules.length).toBeGreaterThanOrEqual(10));
   for (const ko of modules) {
     test(basename(ko), { timeout: 600_000 }, async () => {
       const [ours, theirs] = await Promise.all([cliDwarfCounts(ko), cachedLlvmDwarfdumpCounts(ko)]);

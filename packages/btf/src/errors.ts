@@ -6,10 +6,12 @@ export type BtfErrorCode =
   | "BTF_BAD_MAGIC" // the first two bytes are not 0xeb9f in either byte order
   | "BTF_BAD_VERSION" // a version other than 1
   | "BTF_BAD_HEADER" // hdr_len too small, non-zero bytes in an extended header, sections out of bounds
+  | "BTF_BAD_LAYOUT" // a kind layout section of the wrong size or alignment, or an entry that is not whole words
   | "BTF_BAD_STRINGS" // a string section that does not start or end with a NUL byte
   | "BTF_BAD_STRING_OFFSET" // a string offset outside the string table
   | "BTF_TYPE_TRUNCATED" // a type record that runs past the end of the type section
-  | "BTF_UNKNOWN_KIND" // a kind number no descriptor is registered for
+  | "BTF_UNKNOWN_KIND" // a kind number no descriptor is registered for and no layout section describes
+  | "BTF_OPAQUE_KIND" // an operation that must understand a kind known only from the layout section
   | "BTF_BAD_TYPE_ID" // a type id outside the table
   | "BTF_BAD_ARGUMENT" // a builder call with an impossible value (vlen too big, wrong word count, ...)
   | "BTF_KIND_REGISTERED" // registering a kind number or name twice
@@ -40,7 +42,8 @@ export class BtfError extends Error {
   override readonly name = "BtfError";
   constructor(
     readonly code: BtfErrorCode,
-    detail: string,
+    /** The problem without its location, to re-raise it with a fuller one. */
+    readonly detail: string,
     readonly location: BtfLocation = {},
   ) {
     const place = where(location);

@@ -1,6 +1,6 @@
-// struct btf_header: reading it (either byte order) and writing it back in the same layout.
+// struct btf_header: reading it (either byte order, 24 or 32 bytes) and writing it back as it was.
 
-import { BTF_HEADER_SIZE, BTF_MAGIC, BTF_VERSION } from "./constants.js";
+import { BTF_HEADER_SIZE, BTF_HEADER_SIZE_WITH_LAYOUT, BTF_KIND_LAYOUT_SIZE, BTF_MAGIC, BTF_VERSION } from "./constants.js";
 import { BtfError } from "./errors.js";
 
 export type ByteOrder = "little" | "big";
@@ -8,25 +8,30 @@ export type ByteOrder = "little" | "big";
 export const HOST_ORDER: ByteOrder = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? "little" : "big";
 
 /**
- * Where a blob keeps its sections. A parsed table keeps its input's layout so writing it back
+ * Where a blob keeps its sections. A parsed table keeps its input's header so writing it back
  * unchanged reproduces the input byte for byte (hdr_len, section order, gaps, byte order).
  */
-export interface BtfLayout {
+export interface BtfHeader {
   byteOrder: ByteOrder;
   version: number;
   flags: number;
-  /** Header length; bytes past the 24 known ones are zero. */
+  /** Header length: 24, or 32 with the layout fields; bytes past the known ones are zero. */
   hdrLen: number;
   /** Section offsets and lengths, relative to the end of the header. */
   typeOff: number;
   typeLen: number;
   strOff: number;
   strLen: number;
+  /** The kind layout section (hdr_len >= 32, Linux 7.1); a length of 0 means there is none. */
+  layoutOff: number;
+  layoutLen: number;
 }
 
+type HeaderErrorCode = "BTF_TRUNCATED" | "BTF_BAD_MAGIC" | "BTF_BAD_VERSION" | "BTF_BAD_HEADER" | "BTF_BAD_LAYOUT";
+
 /** Read and bounds-check the header of a BTF blob. */
-export function readHeader(bytes: Uint8Array, file?: string): BtfLayout {
-  const fail = (code: "BTF_TRUNCATED" | "BTF_BAD_MAGIC" | "BTF_BAD_VERSION" | "BTF_BAD_HEADER", msg: string, offset: number) => {
+export function readHeader(bytes: Uint8Array, file?: string): BtfHeader {
+  const fail = (code: HeaderErrorCode, msg: string, offset: number): never => {
     throw new BtfError(code, msg, { file, offset });
   };
   if (bytes.length < 8) fail("BTF_TRUNCATED", `${bytes.length} bytes are too few for a BTF header`, 0);
@@ -42,10 +47,13 @@ export function readHeader(bytes: Uint8Array, file?: string): BtfLayout {
   if (version !== BTF_VERSION) fail("BTF_BAD_VERSION", `unsupported BTF version ${version}`, 2);
   if (hdrLen < BTF_HEADER_SIZE) fail("BTF_BAD_HEADER", `hdr_len ${hdrLen} is smaller than the ${BTF_HEADER_SIZE}-byte header`, 4);
   if (hdrLen > bytes.length) fail("BTF_TRUNCATED", `hdr_len ${hdrLen} runs past the end of the ${bytes.length}-byte blob`, 4);
-  for (let i = BTF_HEADER_SIZE; i < hdrLen; i++) {
+  // Past the fields this reader knows, a header must be zero: a field it cannot read could
+  // change the meaning of the rest. A partial layout field (24 < hdr_len < 32) means nothing.
+  const withLayout = hdrLen >= BTF_HEADER_SIZE_WITH_LAYOUT;
+  for (let i = withLayout ? BTF_HEADER_SIZE_WITH_LAYOUT : BTF_HEADER_SIZE; i < hdrLen; i++) {
     if (bytes[i] !== 0) fail("BTF_BAD_HEADER", `non-zero byte in the extended header (hdr_len ${hdrLen})`, i);
   }
-  const layout: BtfLayout = {
+  const header: BtfHeader = {
     byteOrder: little ? "little" : "big",
     version,
     flags,
@@ -54,32 +62,63 @@ export function readHeader(bytes: Uint8Array, file?: string): BtfLayout {
     typeLen: view.getUint32(12, little),
     strOff: view.getUint32(16, little),
     strLen: view.getUint32(20, little),
+    layoutOff: withLayout ? view.getUint32(24, little) : 0,
+    layoutLen: withLayout ? view.getUint32(28, little) : 0,
   };
-  const body = bytes.length - hdrLen;
-  if (layout.typeOff + layout.typeLen > body) {
-    fail("BTF_TRUNCATED", `type section [${layout.typeOff}, +${layout.typeLen}) runs past the ${body} bytes after the header`, 8);
-  }
-  if (layout.strOff + layout.strLen > body) {
-    fail("BTF_TRUNCATED", `string section [${layout.strOff}, +${layout.strLen}) runs past the ${body} bytes after the header`, 16);
-  }
-  const overlap = layout.typeLen > 0 && layout.strLen > 0 &&
-    layout.typeOff < layout.strOff + layout.strLen && layout.strOff < layout.typeOff + layout.typeLen;
-  if (overlap) fail("BTF_BAD_HEADER", "the type and string sections overlap", 8);
-  return layout;
+  checkSectionPlacement(header, bytes.length - hdrLen, fail);
+  return header;
 }
 
-/** Write the header for `layout` into the first hdrLen bytes of `out` (extra bytes stay zero). */
-export function writeHeader(out: Uint8Array, layout: BtfLayout): void {
+interface Section {
+  name: string;
+  off: number;
+  len: number;
+  field: number;
+}
+
+/** Every section inside the blob, none overlapping another; the layout section whole entries, aligned. */
+function checkSectionPlacement(h: BtfHeader, body: number, fail: (code: HeaderErrorCode, msg: string, offset: number) => never): void {
+  const sections: Section[] = [
+    { name: "type", off: h.typeOff, len: h.typeLen, field: 8 },
+    { name: "string", off: h.strOff, len: h.strLen, field: 16 },
+  ];
+  if (h.layoutLen > 0) {
+    if (h.layoutLen % BTF_KIND_LAYOUT_SIZE) {
+      fail("BTF_BAD_LAYOUT", `layout section length ${h.layoutLen} is not a multiple of the ${BTF_KIND_LAYOUT_SIZE}-byte struct btf_layout`, 28);
+    }
+    if (h.layoutOff % 4) fail("BTF_BAD_LAYOUT", `layout section offset ${h.layoutOff} is not 4-byte aligned`, 24);
+    sections.push({ name: "layout", off: h.layoutOff, len: h.layoutLen, field: 24 });
+  }
+  for (const s of sections) {
+    if (s.off + s.len > body) fail("BTF_TRUNCATED", `${s.name} section [${s.off}, +${s.len}) runs past the ${body} bytes after the header`, s.field);
+  }
+  for (let i = 0; i < sections.length; i++) {
+    for (let j = i + 1; j < sections.length; j++) {
+      const a = sections[i]!;
+      const b = sections[j]!;
+      if (a.len > 0 && b.len > 0 && a.off < b.off + b.len && b.off < a.off + a.len) {
+        fail("BTF_BAD_HEADER", `the ${a.name} and ${b.name} sections overlap`, b.field);
+      }
+    }
+  }
+}
+
+/** Write the header into the first hdrLen bytes of `out` (extra bytes stay zero). */
+export function writeHeader(out: Uint8Array, header: BtfHeader): void {
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  const little = layout.byteOrder === "little";
+  const little = header.byteOrder === "little";
   view.setUint16(0, BTF_MAGIC, little);
-  view.setUint8(2, layout.version);
-  view.setUint8(3, layout.flags);
-  view.setUint32(4, layout.hdrLen, little);
-  view.setUint32(8, layout.typeOff, little);
-  view.setUint32(12, layout.typeLen, little);
-  view.setUint32(16, layout.strOff, little);
-  view.setUint32(20, layout.strLen, little);
+  view.setUint8(2, header.version);
+  view.setUint8(3, header.flags);
+  view.setUint32(4, header.hdrLen, little);
+  view.setUint32(8, header.typeOff, little);
+  view.setUint32(12, header.typeLen, little);
+  view.setUint32(16, header.strOff, little);
+  view.setUint32(20, header.strLen, little);
+  if (header.hdrLen >= BTF_HEADER_SIZE_WITH_LAYOUT) {
+    view.setUint32(24, header.layoutOff, little);
+    view.setUint32(28, header.layoutLen, little);
+  }
 }
 
 /** Reverse the bytes of every 32-bit word in place. */

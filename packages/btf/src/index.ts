@@ -22,7 +22,8 @@ export { intWord } from "./kinds/builtin/scalars.js";
 export { memberOffset } from "./kinds/builtin/aggregates.js";
 export { enum64Value } from "./kinds/builtin/enums.js";
 export { forEachTypeRef, remapTypeRefs, SIZE_OR_TYPE_SLOT } from "./refs.js";
-export { readHeader, HOST_ORDER, type BtfLayout, type ByteOrder } from "./header.js";
+export { readHeader, HOST_ORDER, type BtfHeader, type ByteOrder } from "./header.js";
+export { standardKindLayouts, type BtfKindLayout } from "./kind-layout.js";
 export { parseBtf, type ParseBtfOptions } from "./parse.js";
 export { writeBtf, type WriteBtfOptions } from "./write.js";
 export { dumpRaw, dumpRawBytes, dumpRawType, type DumpRawOptions } from "./dump.js";
@@ -33,6 +34,26 @@ export { copyType } from "./copy-type.js";
 export { forEachStringRef, NAME_SLOT } from "./string-refs.js";
 export { resolveTypeSize } from "./type-size.js";
 // Offline validator and kernel check (validate helper).
-export { validateBtf, formatProblems, type ValidateBtfOptions, type ValidationProblem, type ValidationResult } from "./validate/index.js";
-export { kernelAvailable, loadIntoKernel, loadManyIntoKernel, formatKernelVerdict, type KernelAvailability, type KernelVerdict } from "./kernel/index.js";
+export {
+  validateBtf,
+  formatProblems,
+  kernelRules,
+  knownRuleVersions,
+  NEWEST_KNOWN_KERNEL,
+  parseKernelVersion,
+  type KernelRules,
+  type ValidateBtfOptions,
+  type ValidationProblem,
+  type ValidationResult,
+} from "./validate/index.js";
+export {
+  kernelAvailable,
+  loadIntoKernel,
+  loadManyIntoKernel,
+  formatKernelVerdict,
+  runningKernelTarget,
+  type KernelAvailability,
+  type KernelVerdict,
+  type RunningKernelTarget,
+} from "./kernel/index.js";
 export { dumpC, type DumpCOptions } from "./cdump/index.js";

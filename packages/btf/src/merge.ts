@@ -1,10 +1,10 @@
 // A split BTF (a module's, on top of vmlinux) merged with its base into one standalone blob. The
 // kernel cannot load user split BTF, so `validate --kernel` loads this instead: the split part's
 // type ids and string offsets already continue the base's, so the merged sections are the base's
-// followed by the split's, byte for byte, under one header.
-import { BTF_HEADER_SIZE } from "./constants.js";
+// followed by the split's, byte for byte, under one header (with the base's kind layout section, if any).
+import { BTF_HEADER_SIZE, BTF_HEADER_SIZE_WITH_LAYOUT } from "./constants.js";
 import { BtfError } from "./errors.js";
-import { readHeader } from "./header.js";
+import { readHeader, writeHeader } from "./header.js";
 
 export function mergeSplitBtf(base: Uint8Array, split: Uint8Array, names: { base?: string; split?: string } = {}): Uint8Array {
   const b = readHeader(base, names.base);
@@ -17,21 +17,26 @@ export function mergeSplitBtf(base: Uint8Array, split: Uint8Array, names: { base
   const splitTypes = section(split, s.hdrLen, s.typeOff, s.typeLen);
   const baseStrings = section(base, b.hdrLen, b.strOff, b.strLen);
   const splitStrings = section(split, s.hdrLen, s.strOff, s.strLen);
+  // The base's kind layout section, when it has one, describes the merged types too (split BTF shares it).
+  const layout = section(base, b.hdrLen, b.layoutOff, b.layoutLen);
+  const hdrLen = layout.length > 0 ? BTF_HEADER_SIZE_WITH_LAYOUT : BTF_HEADER_SIZE;
   const typeLen = baseTypes.length + splitTypes.length;
   const strLen = baseStrings.length + splitStrings.length;
-  const out = new Uint8Array(BTF_HEADER_SIZE + typeLen + strLen);
-  const view = new DataView(out.buffer);
-  const le = b.byteOrder === "little";
-  view.setUint16(0, 0xeb9f, le);
-  view.setUint8(2, b.version);
-  view.setUint8(3, b.flags);
-  view.setUint32(4, BTF_HEADER_SIZE, le);
-  view.setUint32(8, 0, le);
-  view.setUint32(12, typeLen, le);
-  view.setUint32(16, typeLen, le);
-  view.setUint32(20, strLen, le);
-  let at = BTF_HEADER_SIZE;
-  for (const part of [baseTypes, splitTypes, baseStrings, splitStrings]) {
+  const out = new Uint8Array(hdrLen + typeLen + layout.length + strLen);
+  writeHeader(out, {
+    byteOrder: b.byteOrder,
+    version: b.version,
+    flags: b.flags,
+    hdrLen,
+    typeOff: 0,
+    typeLen,
+    layoutOff: typeLen,
+    layoutLen: layout.length,
+    strOff: typeLen + layout.length,
+    strLen,
+  });
+  let at = hdrLen;
+  for (const part of [baseTypes, splitTypes, layout, baseStrings, splitStrings]) {
     out.set(part, at);
     at += part.length;
   }

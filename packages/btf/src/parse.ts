@@ -1,11 +1,14 @@
 // Raw BTF → BtfTable. Every size the blob declares is checked against the bytes actually
 // present before anything is read or allocated, and each type's length comes from its kind's
 // descriptor, so a corrupt blob ends in one BtfError (file, byte offset, type id), never in a
-// hang or an allocation sized by a bad field.
+// hang or an allocation sized by a bad field. A kind the registry does not know is read through
+// the kind layout section when the BTF has one (or its base has), and kept opaque.
 
 import { BtfError } from "./errors.js";
+import { btfInfo } from "./constants.js";
 import { HOST_ORDER, readHeader, swapWords } from "./header.js";
-import { kindTable } from "./kinds/registry.js";
+import { readKindLayouts } from "./kind-layout.js";
+import { kindDescriptor } from "./kinds/registry.js";
 import { BtfStrings } from "./strings.js";
 import { BtfTable } from "./table.js";
 
@@ -18,20 +21,20 @@ export interface ParseBtfOptions {
 
 export function parseBtf(bytes: Uint8Array, options: ParseBtfOptions = {}): BtfTable {
   const file = options.name;
-  const layout = readHeader(bytes, file);
-  const body = layout.hdrLen;
+  const header = readHeader(bytes, file);
+  const body = header.hdrLen;
 
-  const strStart = body + layout.strOff;
-  const strBytes = bytes.subarray(strStart, strStart + layout.strLen);
+  const strStart = body + header.strOff;
+  const strBytes = bytes.subarray(strStart, strStart + header.strLen);
   checkStrings(strBytes, !!options.base, strStart, file);
   const strings = BtfStrings.fromBytes(strBytes, options.base?.strings);
 
   // Copy the type section into aligned host-order words (the blob may sit at any offset).
-  const typeStart = body + layout.typeOff;
-  const wordCount = layout.typeLen >>> 2;
+  const typeStart = body + header.typeOff;
+  const wordCount = header.typeLen >>> 2;
   const words = new Uint32Array(wordCount);
   new Uint8Array(words.buffer).set(bytes.subarray(typeStart, typeStart + wordCount * 4));
-  if (layout.byteOrder !== HOST_ORDER) swapWords(words);
+  if (header.byteOrder !== HOST_ORDER) swapWords(words);
 
   const table = new BtfTable({
     base: options.base,
@@ -39,9 +42,9 @@ export function parseBtf(bytes: Uint8Array, options: ParseBtfOptions = {}): BtfT
     expectedTypes: Math.ceil(wordCount / 6) + 1,
     expectedWords: wordCount,
   });
-  table.layout = layout;
+  table.header = header;
+  if (header.layoutLen > 0) table.kindLayouts = readKindLayouts(bytes, body + header.layoutOff, header.layoutLen, header.byteOrder === "little");
 
-  const kinds = kindTable();
   let p = 0;
   while (p < wordCount) {
     const id = table.lastId + 1;
@@ -50,23 +53,26 @@ export function parseBtf(bytes: Uint8Array, options: ParseBtfOptions = {}): BtfT
       throw new BtfError("BTF_TYPE_TRUNCATED", "the 12-byte type header runs past the type section", { file, offset: at, typeId: id });
     }
     const info = words[p + 1]!;
-    const kind = (info >>> 24) & 0x1f;
-    const d = kinds[kind];
-    if (!d) throw new BtfError("BTF_UNKNOWN_KIND", `unknown kind ${kind}`, { file, offset: at, typeId: id });
-    const vlen = info & 0xffff;
-    const trailing = d.trailingWords(vlen, info >>> 31 === 1);
+    let trailing: number;
+    try {
+      trailing = table.trailingFor(info, id);
+    } catch (err) {
+      if (err instanceof BtfError) throw new BtfError(err.code, err.detail, { file, offset: at, typeId: id });
+      throw err;
+    }
     if (p + 3 + trailing > wordCount) {
+      const kind = btfInfo.kind(info);
       throw new BtfError(
         "BTF_TYPE_TRUNCATED",
-        `${d.name} with vlen ${vlen} needs ${12 + trailing * 4} bytes and runs past the type section (${(wordCount - p) * 4} bytes left)`,
+        `${kindDescriptor(kind)?.name ?? `kind ${kind}`} with vlen ${btfInfo.vlen(info)} needs ${12 + trailing * 4} bytes and runs past the type section (${(wordCount - p) * 4} bytes left)`,
         { file, offset: at, typeId: id },
       );
     }
     table.addRecord(info, words[p]!, words[p + 2]!, words, p + 3, trailing);
     p += 3 + trailing;
   }
-  if (layout.typeLen & 3) {
-    throw new BtfError("BTF_TYPE_TRUNCATED", `type section length ${layout.typeLen} leaves ${layout.typeLen & 3} bytes that cannot hold a type`, {
+  if (header.typeLen & 3) {
+    throw new BtfError("BTF_TYPE_TRUNCATED", `type section length ${header.typeLen} leaves ${header.typeLen & 3} bytes that cannot hold a type`, {
       file,
       offset: typeStart + wordCount * 4,
       typeId: table.lastId + 1,

@@ -13,7 +13,9 @@ export const SIZE_OR_TYPE_SLOT = -1;
 export function forEachTypeRef(table: BtfTypeStore, id: number, visit: (ref: number, slot: number) => void): void {
   const kind = table.kind(id);
   const d = kindDescriptor(kind);
-  if (!d) throw new BtfError("BTF_UNKNOWN_KIND", `unknown kind ${kind}`, { typeId: id });
+  if (!d) {
+    throw new BtfError("BTF_OPAQUE_KIND", `kind ${kind} is known only from the BTF's layout section: its type references cannot be found`, { typeId: id });
+  }
   if (d.sizeIsType) visit(table.sizeOrType(id), SIZE_OR_TYPE_SLOT);
   d.trailingTypeRefs?.(table, id, (w) => visit(table.word(id, w), w));
 }

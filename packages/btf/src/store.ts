@@ -9,6 +9,11 @@
 // Split BTF: a table built on a `base` continues the base's ids (firstId = base.lastId + 1)
 // and string offsets; every accessor given a base id answers from the base.
 //
+// Kinds known only from the kind layout section (a newer kind than this build knows, in BTF that
+// carries a layout section) are kept opaque: their records are stored and written back as they
+// are, sized by their layout entry; dumps print them as bpftool does (UNKNOWN), and anything that
+// must understand their words (reference rewriting, views) says it cannot.
+//
 // Identity vs equivalence: a type's identity is its id. Two types are equivalent (what dedup
 // may merge) when their kind, info, name string and every non-reference word are equal and
 // their type references point at equivalent types; equivalence is dedup's business, the table
@@ -19,16 +24,22 @@ import { GrowableU32 } from "./growable.js";
 import { kindDescriptor } from "./kinds/registry.js";
 import "./kinds/builtin/index.js"; // the built-in kinds must be registered before any table is used
 import { BtfStrings } from "./strings.js";
-import type { BtfLayout } from "./header.js";
-import { BTF_MAX_KIND_BITS, BTF_MAX_VLEN } from "./constants.js";
+import type { BtfHeader } from "./header.js";
+import { layoutTrailingWords, type BtfKindLayout } from "./kind-layout.js";
+import { BTF_MAX_KIND, BTF_MAX_VLEN, btfInfo } from "./constants.js";
 
 export class BtfTypeStore {
   readonly base: BtfTypeStore | undefined;
   readonly strings: BtfStrings;
   /** Id of this table's first own type: 1, or the base's lastId + 1. */
   readonly firstId: number;
-  /** Header layout and byte order of the blob this table was parsed from, if any. */
-  layout: BtfLayout | undefined;
+  /** Header (section placement, byte order) of the blob this table was parsed from, if any. */
+  header: BtfHeader | undefined;
+  /**
+   * The kind layout section this table was read with, or will be written with; undefined when
+   * the BTF has none. It also sizes the records of kinds the registry does not know.
+   */
+  kindLayouts: readonly BtfKindLayout[] | undefined;
 
   protected readonly infoCol: GrowableU32;
   protected readonly nameCol: GrowableU32;
@@ -39,6 +50,8 @@ export class BtfTypeStore {
 
   constructor(options: { base?: BtfTypeStore; strings?: BtfStrings; expectedTypes?: number; expectedWords?: number } = {}) {
     this.base = options.base;
+    this.header = undefined;
+    this.kindLayouts = undefined;
     this.strings = options.strings ?? new BtfStrings(options.base?.strings);
     this.firstId = options.base ? options.base.lastId + 1 : 1;
     const types = options.expectedTypes ?? 256;
@@ -79,7 +92,7 @@ export class BtfTypeStore {
   }
 
   kind(id: number): number {
-    return (this.info(id) >>> 24) & BTF_MAX_KIND_BITS;
+    return btfInfo.kind(this.info(id));
   }
 
   kindFlag(id: number): boolean {
@@ -87,7 +100,12 @@ export class BtfTypeStore {
   }
 
   vlen(id: number): number {
-    return this.info(id) & 0xffff;
+    return btfInfo.vlen(this.info(id));
+  }
+
+  /** Whether the type's kind is known only from the layout section (its words are not understood). */
+  isOpaque(id: number): boolean {
+    return kindDescriptor(this.kind(id)) === undefined;
   }
 
   nameOff(id: number): number {
@@ -167,13 +185,13 @@ export class BtfTypeStore {
 
   /** Append a type and return its id. `trailing` must have the length the kind's descriptor asks for. */
   add(kind: number, nameOff: number, vlen: number, kindFlag: boolean, sizeOrType: number, trailing: ArrayLike<number> = []): number {
-    if (!Number.isInteger(kind) || kind < 0 || kind > BTF_MAX_KIND_BITS) {
-      throw new BtfError("BTF_BAD_ARGUMENT", `kind ${kind} does not fit the 5 kind bits`);
+    if (!Number.isInteger(kind) || kind < 0 || kind > BTF_MAX_KIND) {
+      throw new BtfError("BTF_BAD_ARGUMENT", `kind ${kind} does not fit the 7 kind bits`);
     }
     if (!Number.isInteger(vlen) || vlen < 0 || vlen > BTF_MAX_VLEN) {
       throw new BtfError("BTF_BAD_ARGUMENT", `vlen ${vlen} is outside 0..${BTF_MAX_VLEN}`);
     }
-    const info = ((kindFlag ? 0x80000000 : 0) | (kind << 24) | vlen) >>> 0;
+    const info = btfInfo.make(kind, vlen, kindFlag);
     return this.addRecord(info, nameOff, sizeOrType, trailing);
   }
 
@@ -185,7 +203,7 @@ export class BtfTypeStore {
     const id = this.lastId + 1;
     const need = this.trailingFor(info, id);
     if (need !== count) {
-      throw new BtfError("BTF_BAD_ARGUMENT", `kind ${(info >>> 24) & BTF_MAX_KIND_BITS} with info 0x${info.toString(16)} needs ${need} trailing words, got ${count}`, { typeId: id });
+      throw new BtfError("BTF_BAD_ARGUMENT", `kind ${btfInfo.kind(info)} with info 0x${info.toString(16)} needs ${need} trailing words, got ${count}`, { typeId: id });
     }
     this.infoCol.push(info >>> 0);
     this.nameCol.push(nameOff >>> 0);
@@ -218,11 +236,28 @@ export class BtfTypeStore {
     return this.infoCol.length * 12 + this.wordsCol.length * 4;
   }
 
-  private trailingFor(info: number, id: number): number {
-    const kind = (info >>> 24) & BTF_MAX_KIND_BITS;
+  /** Trailing words a record with this info has: from the kind's descriptor, else its layout entry. */
+  trailingFor(info: number, id?: number): number {
+    const kind = btfInfo.kind(info);
     const d = kindDescriptor(kind);
-    if (!d) throw new BtfError("BTF_UNKNOWN_KIND", `unknown kind ${kind}`, { typeId: id });
-    return d.trailingWords(info & 0xffff, info >>> 31 === 1);
+    if (d) return d.trailingWords(btfInfo.vlen(info), btfInfo.kindFlag(info));
+    const layout = this.layoutOf(kind);
+    if (!layout) {
+      const why = this.hasLayoutSection() ? "and the layout section does not describe it" : "and the BTF has no layout section";
+      throw new BtfError("BTF_UNKNOWN_KIND", `unknown kind ${kind} (no descriptor is registered for it ${why})`, { typeId: id });
+    }
+    return layoutTrailingWords(layout, kind, btfInfo.vlen(info), id);
+  }
+
+  /** Whether this table or its base carries a kind layout section. */
+  hasLayoutSection(): boolean {
+    return this.kindLayouts !== undefined || (this.base?.hasLayoutSection() ?? false);
+  }
+
+  /** The layout entry of a kind: this table's section, else its base's (split BTF shares it, as in libbpf). */
+  layoutOf(kind: number): BtfKindLayout | undefined {
+    if (this.kindLayouts) return this.kindLayouts[kind];
+    return this.base?.layoutOf(kind);
   }
 
   private own(i: number, id: number): number {

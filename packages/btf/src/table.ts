@@ -147,12 +147,16 @@ export class BtfTable extends BtfTypeStore {
     return this.add(BtfKind.TYPE_TAG, this.nameRef(name), 0, attribute, type);
   }
 
-  /** The type as a plain object: id, kind name, name, and the kind's own fields. */
+  /** The type as a plain object: id, kind name, name, and the kind's own fields (raw fields for an opaque kind). */
   typeView(id: number): BtfTypeView {
     const kind = this.kind(id);
     const d = kindDescriptor(kind);
-    if (!d) throw new BtfError("BTF_UNKNOWN_KIND", `unknown kind ${kind}`, { typeId: id });
-    return { id, kind: d.name, name: this.strings.tryGet(this.nameOff(id)), ...d.toView(this, id) };
+    const name = this.strings.tryGet(this.nameOff(id));
+    if (!d) {
+      // Known only from the layout section: its raw fields, named as bpftool names it.
+      return { id, kind: "UNKNOWN", name, opaque: true, kindNumber: kind, vlen: this.vlen(id), kindFlag: this.kindFlag(id), sizeOrType: this.sizeOrType(id), words: [...this.words(id)] };
+    }
+    return { id, kind: d.name, name, ...d.toView(this, id) };
   }
 
   private addComposite(kind: number, name: NameRef, size: number, members: readonly BtfMember[]): number {

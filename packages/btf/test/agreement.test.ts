@@ -8,7 +8,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { kernelAvailable, loadManyIntoKernel, type KernelVerdict } from "../src/kernel/index.js";
+import { loadManyIntoKernel, runningKernelTarget, type KernelVerdict } from "../src/kernel/index.js";
+import { kernelMissing, VMLINUX as CACHED_VMLINUX } from "../../../test/support/kernel-files.js";
+import { firstMissing, skipBecause, skipKernel, toolMissing } from "../../../test/support/tools.js";
 import { validateBtf, type ValidationResult } from "../src/validate/index.js";
 import { mutate, MUTATION_CLASSES, type Mutant, type Seed } from "./agreement-mutations.js";
 import { seedBuilders } from "./validate-blobs.js";
@@ -18,8 +20,11 @@ const MUTANTS = Number(process.env.BTFORGE_AGREEMENT_MUTANTS ?? 6000);
 const RNG_SEED = Number(process.env.BTFORGE_AGREEMENT_SEED ?? 0x5eed_b7f);
 const VMLINUX = "/sys/kernel/btf/vmlinux";
 
-const availability = kernelAvailable();
-if (!availability.ok) console.warn(`agreement test skipped: ${availability.reason}`);
+const noKernel = skipKernel("the validator's agreement with the kernel");
+// The offline verdicts follow the running kernel's rules, the kernel they are compared with.
+const running = runningKernelTarget();
+const noTarget = !noKernel && skipBecause(running.ok ? undefined : running.reason, "the validator's agreement with the kernel (its rules)");
+const target = running.ok ? running.target : undefined;
 
 function lastLogLine(v: KernelVerdict): string {
   const lines = v.log.trimEnd().split("\n");
@@ -39,7 +44,7 @@ function describeCase(c: Case): string {
 
 function runCases(mutants: Mutant[]): Case[] {
   const verdicts = loadManyIntoKernel(mutants.map((m) => m.bytes));
-  return mutants.map((m, i) => ({ ...m, offline: validateBtf(m.bytes), kernel: verdicts[i]! }));
+  return mutants.map((m, i) => ({ ...m, offline: validateBtf(m.bytes, { target }), kernel: verdicts[i]! }));
 }
 
 function report(title: string, cases: Case[]): { disagree: Case[]; wording: Case[] } {
@@ -98,6 +103,7 @@ int printer(const char *fmt, ...) { (void)fmt; return 0; }
 
 /** pahole -J's BTF for C_SOURCE built by gcc, or undefined (with the reason printed) when a tool is missing. */
 function paholeSeed(): Seed | undefined {
+  if (skipBecause(firstMissing(toolMissing("gcc"), toolMissing("pahole"), toolMissing("objcopy")), "the pahole-made agreement seed")) return undefined;
   const dir = mkdtempSync(join(tmpdir(), "btforge-agree-"));
   try {
     writeFileSync(join(dir, "s.c"), C_SOURCE);
@@ -106,9 +112,6 @@ function paholeSeed(): Seed | undefined {
     execFileSync("objcopy", ["--dump-section", ".BTF=s.btf", "s.o", "scratch.o"], { cwd: dir, stdio: "pipe" });
     const bytes = new Uint8Array(readFileSync(join(dir, "s.btf")));
     return { name: "pahole", bytes, records: recordsOf(bytes) };
-  } catch (err) {
-    console.warn(`agreement test: no pahole-made seed (${(err as Error).message.split("\n")[0]})`);
-    return undefined;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -120,7 +123,7 @@ function seeds(): Seed[] {
   return pahole ? [...built, pahole] : built;
 }
 
-describe.skipIf(!availability.ok)("offline validator agrees with the kernel", () => {
+describe.skipIf(noKernel || noTarget)("offline validator agrees with the kernel", () => {
   test(`${MUTANTS} mutants of small valid blobs`, () => {
     const base = seeds();
     const cases = runCases([...base.map((s) => ({ cls: "seed", seed: s.name, bytes: s.bytes })), ...mutate(base, MUTANTS, RNG_SEED)]);
@@ -135,7 +138,7 @@ describe.skipIf(!availability.ok)("offline validator agrees with the kernel", ()
     expect(wording.map(describeCase)).toEqual([]);
   });
 
-  test.skipIf(!existsSync(VMLINUX))("big blobs: vmlinux BTF (running kernel, cached 6.1 kernel) and a few mutants", () => {
+  test.skipIf(skipBecause(existsSync(VMLINUX) ? undefined : `${VMLINUX} is absent`, "the big-blob agreement"))("big blobs: vmlinux BTF (running kernel, cached 6.1 kernel) and a few mutants", () => {
     const big: Seed[] = [VMLINUX, cachedKernelBtf()].flatMap((source) => {
       if (!source) return [];
       const bytes = source instanceof Uint8Array ? source : new Uint8Array(readFileSync(source));
@@ -156,15 +159,11 @@ describe.skipIf(!availability.ok)("offline validator agrees with the kernel", ()
 
 /** The .BTF of the cached 6.1 kernel (pahole 1.24's output), when test/real/fetch-kernel.sh has run. */
 function cachedKernelBtf(): Uint8Array | undefined {
-  const vmlinux = join(process.env.HOME ?? "/root", ".cache/btforge/6.1.0-50-cloud-amd64/vmlinux");
-  if (!existsSync(vmlinux)) return undefined;
+  if (skipBecause(firstMissing(kernelMissing(), toolMissing("objcopy")), "the cached-kernel agreement seed")) return undefined;
   const dir = mkdtempSync(join(tmpdir(), "btforge-agree-"));
   try {
-    execFileSync("objcopy", ["-O", "binary", "--only-section=.BTF", vmlinux, join(dir, "v.btf")], { stdio: "pipe" });
+    execFileSync("objcopy", ["-O", "binary", "--only-section=.BTF", CACHED_VMLINUX, join(dir, "v.btf")], { stdio: "pipe" });
     return new Uint8Array(readFileSync(join(dir, "v.btf")));
-  } catch (err) {
-    console.warn(`agreement test: no cached-kernel seed (${(err as Error).message.split("\n")[0]})`);
-    return undefined;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

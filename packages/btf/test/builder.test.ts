@@ -98,7 +98,7 @@ describe("BtfTable", () => {
     expect(() => t.kind(35)).toThrow(/outside/);
     expect(() => t.word(1, 1)).toThrow(/outside/);
     expect(() => t.add(BtfKind.STRUCT, 0, 2, false, 8, [0, 1, 0])).toThrow(/needs 6 trailing words/);
-    expect(() => t.add(BtfKind.STRUCT, 0, 0x10000, false, 8, [])).toThrow(/vlen/);
+    expect(() => t.add(BtfKind.STRUCT, 0, 0x1000000, false, 8, [])).toThrow(/vlen/);
     expect(() => t.add(30, 0, 0, false, 0)).toThrow(/unknown kind 30/);
     expect(() => t.setInfo(1, (BtfKind.STRUCT << 24) | 1)).toThrow(/trailing words/);
   });

@@ -15,19 +15,14 @@ import { afterAll, describe, expect, test } from "vitest";
 import { type BtfTable, dumpC, parseBtf } from "@btforge/btf";
 import { kernelMissing, kernelModules, VMLINUX } from "../../../test/support/kernel-files.js";
 import { FIXTURE_C_DIR } from "../../../test/support/paths.js";
+import { skipBecause, toolMissing } from "../../../test/support/tools.js";
 import { bpftool, hasVmlinuxBtf, tempDir, VMLINUX_BTF } from "./helpers.js";
 
 const dir = tempDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function skip(reason: string | undefined, what: string): boolean {
-  if (reason) console.warn(`skipping ${what}: ${reason}`);
-  return reason !== undefined;
-}
-function missing(tool: string): string | undefined {
-  const r = spawnSync(tool, ["--version"], { stdio: "ignore" });
-  return r.error || r.status !== 0 ? `${tool} is not installed` : undefined;
-}
+const skip = skipBecause;
+const missing = toolMissing;
 const noBpftool = bpftool ? undefined : "bpftool is not installed";
 
 /** The `.BTF` section of a little-endian ELF64 file (vmlinux, a .ko, a BPF object). */

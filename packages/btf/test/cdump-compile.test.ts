@@ -12,20 +12,14 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { BtfKind, BtfTable, dumpC, memberOffset, parseBtf } from "@btforge/btf";
+import { skipBecause, toolMissing } from "../../../test/support/tools.js";
 import { bpftool, hasVmlinuxBtf, tempDir, VMLINUX_BTF } from "./helpers.js";
 
 const dir = tempDir();
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function missing(tool: string): string | undefined {
-  const r = spawnSync(tool, ["--version"], { stdio: "ignore" });
-  return r.error || r.status !== 0 ? `${tool} is not installed` : undefined;
-}
-
-function skip(reason: string | undefined, what: string): boolean {
-  if (reason) console.warn(`skipping ${what}: ${reason}`);
-  return reason !== undefined;
-}
+const missing = toolMissing;
+const skip = skipBecause;
 
 /** Run a tool; on failure the error shows its stderr (the compiler's diagnostics). */
 function run(tool: string, args: string[], cwd = dir): void {

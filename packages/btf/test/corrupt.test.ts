@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { BtfError, BtfKind, BtfTable, dumpRaw, parseBtf, writeBtf } from "@btforge/btf";
-import { VMLINUX_BTF, hasVmlinuxBtf } from "./helpers.js";
+import { VMLINUX_BTF, hasVmlinuxBtf, skipNote } from "./helpers.js";
 import { everyKindTable } from "./fixtures.js";
 
 function parseError(bytes: Uint8Array, name = "blob.btf"): BtfError {
@@ -32,12 +32,19 @@ describe("bad headers and sections", () => {
     const short = good.slice();
     setU32(short, 4, 16);
     expect(parseError(short).message).toMatch(/hdr_len 16 is smaller/);
-    const longer = new Uint8Array(good.length + 8);
-    longer.set(good.subarray(0, 24));
-    longer.set(good.subarray(24), 32);
-    setU32(longer, 4, 32);
-    longer[30] = 1;
-    expect(parseError(longer)).toMatchObject({ code: "BTF_BAD_HEADER", location: { offset: 30 } });
+    /** `good` with a header of hdrLen bytes, zero past the 24 known ones but for a 1 at `setByte`. */
+    const extended = (hdrLen: number, setByte: number) => {
+      const out = new Uint8Array(good.length + hdrLen - 24);
+      out.set(good.subarray(0, 24));
+      out.set(good.subarray(24), hdrLen);
+      setU32(out, 4, hdrLen);
+      out[setByte] = 1;
+      return out;
+    };
+    // Past the 32 bytes of the layout-era header, an unknown field must be zero.
+    expect(parseError(extended(40, 36))).toMatchObject({ code: "BTF_BAD_HEADER", location: { offset: 36 } });
+    // A partial layout field (hdr_len 28) means nothing: it must be zero too.
+    expect(parseError(extended(28, 25))).toMatchObject({ code: "BTF_BAD_HEADER", location: { offset: 25 } });
   });
 
   test("sections out of bounds or overlapping", () => {
@@ -150,14 +157,12 @@ describe("fuzz", () => {
     expect(seen.error).toBeGreaterThan(0);
   });
 
-  test.skipIf(!hasVmlinuxBtf)("400 truncations and bit flips of a real (vmlinux) blob finish quickly", () => {
+  test.skipIf(skipNote(!hasVmlinuxBtf, `${VMLINUX_BTF} is absent`))("400 truncations and bit flips of a real (vmlinux) blob: a table or an error, never a crash", () => {
     const { bytes, typesEnd } = vmlinuxSample(3000);
     expect(survive(bytes)).toBe("table");
     const rand = rng(99);
     const seen = { table: 0, error: 0 };
-    const t0 = performance.now();
     for (let i = 0; i < 400; i++) seen[survive(mutate(bytes, rand, typesEnd))]++;
-    expect(performance.now() - t0).toBeLessThan(30_000);
     expect(seen.table).toBeGreaterThan(0);
     expect(seen.error).toBeGreaterThan(0);
   });

@@ -4,6 +4,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { skipBecause } from "../../../test/support/tools.js";
 
 export const SYS_BTF = "/sys/kernel/btf";
 export const VMLINUX_BTF = join(SYS_BTF, "vmlinux");
@@ -26,6 +27,8 @@ function findBpftool(): string | undefined {
   }
 }
 export const bpftool = findBpftool();
+/** True (with the reason printed) when bpftool is missing: comparisons with it then skip; under BTFORGE_REQUIRE_PEERS=1 that fails instead. */
+export const noBpftool = skipBecause(bpftool ? undefined : "bpftool is not installed", "comparisons with bpftool");
 
 /** `bpftool btf dump file FILE [-B BASE]` output. */
 export function bpftoolDump(file: string, base?: string): string {
@@ -37,9 +40,9 @@ export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), "btforge-btf-"));
 }
 
+/** skipBecause (test/support/tools.ts) for a condition: prints the reason when it holds, fails under BTFORGE_REQUIRE_PEERS=1. */
 export function skipNote(cond: boolean, reason: string): boolean {
-  if (cond) console.warn(`skipped: ${reason}`);
-  return cond;
+  return skipBecause(cond ? reason : undefined, "this test");
 }
 
 /** The first differing line of two texts, for a readable failure. */

@@ -1,10 +1,8 @@
 import { describe, expect, test } from "vitest";
-import { formatKernelVerdict, kernelAvailable, loadIntoKernel, loadManyIntoKernel, minimalValidBtf } from "../src/kernel/index.js";
+import { formatKernelVerdict, loadIntoKernel, loadManyIntoKernel, minimalValidBtf } from "../src/kernel/index.js";
+import { skipKernel } from "../../../test/support/tools.js";
 
-const availability = kernelAvailable();
-if (!availability.ok) console.warn(`kernel BTF checks skipped: ${availability.reason}`);
-
-describe.skipIf(!availability.ok)("kernel BTF load helper", () => {
+describe.skipIf(skipKernel("the kernel BTF load helper tests"))("kernel BTF load helper", () => {
   test("accepts a minimal valid blob and logs the header", () => {
     const v = loadIntoKernel(minimalValidBtf());
     expect(v).toMatchObject({ accepted: true });

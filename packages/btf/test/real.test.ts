@@ -9,7 +9,8 @@ import { VMLINUX_BTF, bpftool, bpftoolDump, firstDifference, hasVmlinuxBtf, modu
 const noVmlinux = skipNote(!hasVmlinuxBtf, `${VMLINUX_BTF} is absent`);
 const noBpftool = skipNote(!bpftool, "bpftool is not installed");
 const modules = moduleBtfFiles();
-skipNote(hasVmlinuxBtf && modules.length === 0, "no module BTF under /sys/kernel/btf on this host");
+// Not a peer CI can install: a kernel whose drivers are built in has no module BTF to read.
+if (hasVmlinuxBtf && modules.length === 0) console.warn("skipping the host's module BTF round trips: no module BTF under /sys/kernel/btf on this host");
 
 describe("host BTF", () => {
   test.skipIf(noVmlinux)("vmlinux: parse then write is byte-identical", () => {

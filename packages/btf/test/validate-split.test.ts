@@ -10,6 +10,7 @@ import { describe, expect, test } from "vitest";
 import { BtfKind } from "../src/constants.js";
 import { parseBtf } from "../src/parse.js";
 import { formatProblems, validateBtf } from "../src/validate/index.js";
+import { skipBecause } from "../../../test/support/tools.js";
 import { BlobBuilder } from "./validate-blobs.js";
 
 /** A split blob: records (words) whose ids start after the base's, and strings after the base's. */
@@ -98,10 +99,9 @@ const haveObjcopy = (() => {
     return false;
   }
 })();
-if (!haveKernel) console.warn(`real module BTF test skipped: no cached kernel at ${KERNEL_DIR} (test/real/fetch-kernel.sh)`);
-if (!haveObjcopy) console.warn("real module BTF test skipped: objcopy not found");
+const skipReal = skipBecause(!haveKernel ? `no cached kernel at ${KERNEL_DIR} (test/real/fetch-kernel.sh)` : !haveObjcopy ? "objcopy not found" : undefined, "the real module BTF test");
 
-describe.skipIf(!haveKernel || !haveObjcopy)("pahole's BTF of a real kernel and its modules", () => {
+describe.skipIf(skipReal)("pahole's BTF of a real kernel and its modules", () => {
   test("vmlinux and every cached module validate", () => {
     const dir = mkdtempSync(join(tmpdir(), "btforge-split-"));
     try {

@@ -4,7 +4,8 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { exitCodeFor, formatError, toBtforgeError } from "@btforge/core";
 import { registerCommands } from "./commands/index.js";
-import { stdoutClosed } from "./output.js";
+import { paholeMain } from "./pahole/run.js";
+import { ExitCode, stdoutClosed } from "./output.js";
 
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
 
@@ -31,6 +32,8 @@ function isVerbose(argv: readonly string[]): boolean {
 
 /** Runs the command line; resolves to the exit code (never rejects). */
 export async function main(argv: readonly string[]): Promise<number> {
+  // `btforge pahole ...` speaks pahole's (argp) syntax, which commander would misread.
+  if (argv[2] === "pahole") return paholeMain(argv.slice(3));
   try {
     await createProgram().parseAsync([...argv]);
     return 0;
@@ -39,6 +42,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       // --help and --version end with "errors" whose exit code is 0.
       return err.exitCode === 0 ? 0 : 2;
     }
+    if (err instanceof ExitCode) return err.code;
     if (stdoutClosed()) return 0;
     const error = toBtforgeError(err);
     process.stderr.write(`${formatError(error, { verbose: isVerbose(argv) })}\n`);

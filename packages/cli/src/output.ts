@@ -24,3 +24,13 @@ export function table(rows: readonly (readonly (string | number)[])[]): string {
     .map((row) => row.map((cell, i) => (typeof cell === "number" ? String(cell).padStart(widths[i]) : cell.padEnd(widths[i]))).join("  ").trimEnd())
     .join("\n");
 }
+
+/**
+ * Ends a command with this exit code, its problems already printed (a run over several files prints
+ * one line per failed file and then exits 1, without a summary line of its own).
+ */
+export class ExitCode extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}

@@ -1,7 +1,7 @@
 // `btforge dump FILE --format c` as a user runs it: the header of the host's vmlinux and of a
 // cached module on its vmlinux (-B) equal bpftool's `format c` output apart from the enum
-// `mode(byte|word)` attributes bpftool 7.1 leaves out, the run is timed against bpftool's, and a
-// truncated blob still ends in one error line naming the file.
+// `mode(byte|word)` attributes bpftool 7.1 leaves out (how long each takes is printed; speed is
+// measured by `npm run bench:btf`), and a truncated blob still ends in one error line naming the file.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -29,22 +29,20 @@ function bpftoolC(file: string, base?: string): { text: string; ms: number } {
 const withoutEnumModes = (text: string) => text.replace(/ __attribute__\(\(mode\((byte|word)\)\)\)/g, "");
 
 describe("btforge dump --format c", () => {
-  test.skipIf(notBuilt || skipBecause(noBpftool ?? noHostBtf, "the C dump of the host vmlinux"))("host vmlinux: bpftool's header, timed against bpftool", async () => {
+  test.skipIf(notBuilt || skipBecause(noBpftool ?? noHostBtf, "the C dump of the host vmlinux"))("host vmlinux: bpftool's header", async () => {
     const start = performance.now();
-    const r = await runCli(["dump", HOST_VMLINUX, "--format", "c"], { timeoutMs: 120_000 });
+    const r = await runCli(["dump", HOST_VMLINUX, "--format", "c"]);
     const ms = performance.now() - start;
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe("");
     const theirs = bpftoolC(HOST_VMLINUX);
     console.log(`btforge dump --format c of ${HOST_VMLINUX}: ${ms.toFixed(0)} ms (whole CLI run); bpftool: ${theirs.ms.toFixed(0)} ms`);
     expect(withoutEnumModes(r.stdout) === theirs.text).toBe(true);
-    // Generous for a loaded 2-core machine; the library call alone takes ~0.4 s.
-    expect(ms).toBeLessThan(theirs.ms + 4000);
   });
 
   const module = kernelModules()[0];
   test.skipIf(notBuilt || skipBecause(noBpftool ?? kernelMissing(), "the C dump of a cached module"))("a module's .BTF on its vmlinux (-B)", async () => {
-    const r = await runCli(["dump", module!, "-B", VMLINUX, "--format", "c"], { timeoutMs: 120_000 });
+    const r = await runCli(["dump", module!, "-B", VMLINUX, "--format", "c"]);
     expect(r.code, r.stderr).toBe(0);
     expect(withoutEnumModes(r.stdout) === bpftoolC(module!, VMLINUX).text).toBe(true);
   });

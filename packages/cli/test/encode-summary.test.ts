@@ -33,7 +33,7 @@ describe("summarizeBtf", () => {
     const table = sampleTable();
     const bytes = writeBtf(table);
     const s = summarizeBtf(table, bytes);
-    expect(Object.keys(s)).toEqual(["types", "kinds", "headerBytes", "typeBytes", "stringBytes", "totalBytes", "vars", "datasecs"]);
+    expect(Object.keys(s)).toEqual(["types", "kinds", "headerBytes", "typeBytes", "stringBytes", "layoutBytes", "totalBytes", "vars", "datasecs"]);
     expect(s.kinds).toEqual({ INT: 1, PTR: 1, STRUCT: 1, TYPEDEF: 1, VAR: 4, DATASEC: 2 });
     expect(Object.keys(s.kinds)).toEqual(["INT", "PTR", "STRUCT", "TYPEDEF", "VAR", "DATASEC"]);
     expect(s.types).toBe(10);

@@ -76,7 +76,7 @@ const bpftool = bpftoolCounts;
 interface Report {
   ok: boolean;
   output: { kind: string; path: string } | null;
-  btf: Counts & { totalBytes: number; typeBytes: number; stringBytes: number; headerBytes: number };
+  btf: Counts & { totalBytes: number; typeBytes: number; stringBytes: number; headerBytes: number; layoutBytes: number };
   validation: { ok: boolean; problems: number } | null;
   warnings: number;
   timings: { totalMs: number; phases: Record<string, number>; taps: { hook: string; plugin: string; ms: number }[] };
@@ -93,15 +93,15 @@ describe("btforge encode", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as Report;
-    expect(Object.keys(report)).toEqual(["file", "profile", "ok", "output", "base", "btf", "dedup", "distilledBase", "variables", "validation", "warnings", "timings", "error"]);
-    expect(Object.keys(report.btf)).toEqual(["types", "kinds", "headerBytes", "typeBytes", "stringBytes", "totalBytes", "vars", "datasecs"]);
+    expect(Object.keys(report)).toEqual(["file", "profile", "ok", "output", "base", "btf", "dedup", "distilledBase", "types", "functions", "variables", "validation", "warnings", "timings", "error"]);
+    expect(Object.keys(report.btf)).toEqual(["types", "kinds", "headerBytes", "typeBytes", "stringBytes", "layoutBytes", "totalBytes", "vars", "datasecs"]);
     expect(report).toMatchObject({ ok: true, output: { kind: "raw", path: out }, validation: { ok: true, problems: 0 }, error: null });
     const { text, ...peer } = bpftool(out);
     expect(counts(report)).toEqual(peer);
     expect(text).toContain("STRUCT 'btforge_test_pair' size=8 vlen=2");
     expect(report.btf.datasecs[".data"]).toBe(3);
     expect(report.btf.totalBytes).toBe(readFileSync(out).length);
-    expect(report.btf.headerBytes + report.btf.typeBytes + report.btf.stringBytes).toBe(report.btf.totalBytes);
+    expect(report.btf.headerBytes + report.btf.typeBytes + report.btf.stringBytes + report.btf.layoutBytes).toBe(report.btf.totalBytes);
     expect(Object.keys(report.timings.phases)).toEqual(["load", "dwarf", "types", "symbols", "finalize", "write", "done"]);
     expect(report.timings.taps.some((t) => t.hook === "types" && t.plugin === "tiny-types")).toBe(true);
   });

@@ -11,7 +11,7 @@ import { formatExperimentTable } from "../src/report/experiment-table.js";
 
 function summary(kinds: Record<string, number>, datasecs: Record<string, number>, typeBytes: number, stringBytes: number): BtfSummary {
   const types = Object.values(kinds).reduce((a, b) => a + b, 0);
-  return { types, kinds, headerBytes: 24, typeBytes, stringBytes, totalBytes: 24 + typeBytes + stringBytes, vars: kinds.VAR ?? 0, datasecs };
+  return { types, kinds, headerBytes: 24, typeBytes, stringBytes, layoutBytes: 0, totalBytes: 24 + typeBytes + stringBytes, vars: kinds.VAR ?? 0, datasecs };
 }
 
 function run(profile: string, btf: BtfSummary | null, error: string | null = null): ProfileRun {

@@ -102,7 +102,7 @@ export class Encoder {
       }
       await this.step(encoding, "done", () => this.hooks.done.promise(encoding));
     } catch (err) {
-      error = toBtforgeError(err, { phase: encoding.step });
+      error = toBtforgeError(err, { phase: encoding.step }).inFile(encoding.path);
     }
     if (error) {
       const doneFailed = encoding.step === "done";

@@ -39,10 +39,11 @@ export { CORE_PLUGINS, registerPlugin, registeredPluginNames, type PluginSource 
 export { ElfLoaderPlugin } from "./plugins/elf-loader.js";
 export { DwarfLoaderPlugin, readDwarfSections } from "./plugins/dwarf-loader.js";
 export { readBtfBytes, readBtfFile } from "./io/read-btf.js";
+export { checkInputFile } from "./io/input-file.js";
 // dwarf-stats reports through core: the CLI depends on core alone.
 export { dwarfStats, type DwarfStats } from "@btforge/dwarf";
 export { DieTypes, DIE_TYPES_ARTIFACT, NO_TYPE, dieTypesOf, refSection } from "./encode/die-types.js";
-export { WriteBtfPlugin, BTF_SECTION, BTF_BASE_SECTION, type WriteTarget } from "./plugins/write-btf.js";
+export { WriteBtfPlugin, BTF_SECTION, BTF_BASE_SECTION, writeEncodedBtf, type WriteTarget } from "./plugins/write-btf.js";
 export { addOutputSection, outputSections, OUTPUT_SECTIONS_ARTIFACT, type OutputSection } from "./output-sections.js";
 export { VerifyBtfPlugin, encodedBytes, isEmptyBtf } from "./plugins/verify-btf.js";
 export { writeFileAtomically, writeFilesAtomically } from "./io/atomic-write.js";

@@ -126,7 +126,7 @@ describe("profiles and extends", () => {
 
   test("an unknown profile lists the known ones", async () => {
     const err = await problems(project({ "btforge.config.json": { extends: "nope" } }));
-    expect(err.problems).toEqual(['btforge.config.json: unknown profile "nope" (known: all-globals, default, extmod, minimal, percpu)']);
+    expect(err.problems).toEqual(['btforge.config.json: unknown profile "nope" (known: all-globals, default, extmod, kernel-6.1, kernel-6.8, kernel-7.0, minimal, percpu)']);
   });
 });
 
@@ -176,6 +176,8 @@ describe("merge", () => {
     expect(featurePlugins({ ...NO_FEATURES, dedup: true, var: true, decl_tag: true }).map((p) => p.plugin)).toEqual(["dedup", "decl-tag", "percpu-vars"]);
     expect(featurePlugins({ ...NO_FEATURES, global_var: true })).toEqual([{ plugin: "global-vars", feature: "global_var" }]);
     expect(featurePlugins({ ...NO_FEATURES, distilled_base: true })).toEqual([{ plugin: "distilled-base", feature: "distilled_base" }]);
+    // global_var covers the per-CPU section: its options decide there too.
+    expect(featurePlugins({ ...NO_FEATURES, var: true, global_var: true })).toEqual([{ plugin: "global-vars", feature: "global_var" }]);
   });
 
   test("lang_exclude: pahole's language names in any case; the default profile leaves Rust out as the kernel's build does; an unknown name exits 2", async () => {

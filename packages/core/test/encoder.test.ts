@@ -2,6 +2,7 @@
 // per-DIE and inclusion hooks. No ELF is needed: plugins here only record what they see.
 import { describe, expect, test } from "vitest";
 import { ElfError } from "@btforge/elf";
+import { BtfError } from "@btforge/btf";
 import {
   BtforgeError,
   Compilation,
@@ -115,6 +116,16 @@ describe("failures", () => {
       expect(log).toEqual(["load", "dwarf", "types", "failed:PLUGIN_FAILED", "done"]);
     });
   }
+
+  test("an error that names no file gets the input's: a plugin's own exception, a BTF error about type ids", async () => {
+    const plain = (await new Encoder({ plugins: [failing("types", "sync", new Error("boom"))] }).run("in.o").catch((e: unknown) => e)) as BtforgeError;
+    expect(plain.message).toBe('in.o: plugin "breaker" failed in types: boom');
+    expect(plain.location?.file).toBe("in.o");
+    const btf = new BtfError("BTF_BAD_TYPE_ID", "type 6 is part of a reference loop", { typeId: 23 });
+    const typed = (await new Encoder({ plugins: [failing("finalize", "sync", btf)] }).run("in.o").catch((e: unknown) => e)) as BtforgeError;
+    expect(typed.message).toBe("in.o: type 23: type 6 is part of a reference loop");
+    expect(typed.location).toMatchObject({ file: "in.o", typeId: 23 });
+  });
 
   test("a reader error keeps its code, location and wording", async () => {
     const elfError = new ElfError("ELF_TRUNCATED", "section header table runs past the end", { file: "x.o", section: ".debug_info", offset: 0x40 });

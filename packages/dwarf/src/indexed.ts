@@ -35,11 +35,15 @@ export class IndexedSection {
 
   /** Entry `index` read as an offset of `size` bytes. */
   offsetAt(base: number, index: number, size: number, at: ByteReader, atPos: number): number {
-    return this.r!.uint(this.entry(base, index, size, at, atPos), size);
+    // entry() first: it reports a missing section (\`this.r!.uint(this.entry(...))\` would read
+    // \`this.r.uint\` before the argument and fail with a TypeError instead).
+    const pos = this.entry(base, index, size, at, atPos);
+    return this.r!.uint(pos, size);
   }
 
   /** Entry `index` read as an address of `size` bytes. */
   addressAt(base: number, index: number, size: number, at: ByteReader, atPos: number): bigint {
-    return this.r!.address(this.entry(base, index, size, at, atPos), size);
+    const pos = this.entry(base, index, size, at, atPos);
+    return this.r!.address(pos, size);
   }
 }

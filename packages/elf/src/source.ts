@@ -41,7 +41,13 @@ export class FileSource implements ByteSource {
     const bytes = new Uint8Array(buf.buffer, buf.byteOffset, length);
     let done = 0;
     while (done < length) {
-      const n = readSync(fd, bytes, done, Math.min(READ_CHUNK, length - done), offset + done);
+      let n: number;
+      try {
+        n = readSync(fd, bytes, done, Math.min(READ_CHUNK, length - done), offset + done);
+      } catch (e) {
+        // EIO, EISDIR...: the file's name and what was being read, not a bare system error.
+        throw elfError("ELF_IO", this.name, `cannot read ${what}: ${(e as Error).message}`, undefined, offset + done);
+      }
       if (n === 0) throw elfError("ELF_TRUNCATED", this.name, `file ended while reading ${what}`, undefined, offset + done);
       done += n;
     }

@@ -3,6 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { deflateSync } from "node:zlib";
 import { describe, expect, test } from "vitest";
+import { skipBecause, toolMissing } from "../../../test/support/tools.js";
 import { ELFCOMPRESS, ElfError, ElfFile, SHF, SHT } from "@btforge/elf";
 import { buildElf } from "./elf-builder.js";
 
@@ -48,8 +49,7 @@ function expectCompressionError(run: () => unknown, message: RegExp) {
   throw new Error("expected an ElfError");
 }
 
-const zstdMissing = spawnSync("zstd", ["--version"]).status !== 0;
-if (zstdMissing) console.warn("skipping zstd round trips: the zstd command is not installed");
+const zstdMissing = skipBecause(toolMissing("zstd"), "zstd round trips");
 
 describe.each([
   [true, true],

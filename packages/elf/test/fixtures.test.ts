@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, test } from "vitest";
+import { skipBecause, toolMissing } from "../../../test/support/tools.js";
 import { ElfFile, SHT } from "@btforge/elf";
 import { ourSections, ourSymbols } from "./ours.js";
 import { peerRelocatedSection, peerSections, peerSymbols, readelfMissing } from "./readelf.js";
@@ -21,11 +22,10 @@ const objects = [
   repo("test/sample/sample.o"),
 ];
 
-if (readelfMissing) console.warn(`skipping readelf comparisons: ${readelfMissing}`);
 
 const debugSections = (elf: ElfFile) => elf.sections.filter((s) => /^\.z?debug_/.test(s.name) && s.type !== SHT.NOBITS);
 
-describe.skipIf(readelfMissing)("committed objects agree with readelf", () => {
+describe.skipIf(skipBecause(readelfMissing, "readelf comparisons"))("committed objects agree with readelf", () => {
   test.each(objects)("sections of %s", (file) => {
     const elf = ElfFile.open(file);
     expect(ourSections(elf)).toEqual(peerSections(file));
@@ -83,8 +83,7 @@ test("zlib-compressed object: .debug_info decompresses to its declared size", ()
 describe.skipIf(readelfMissing)("more than 0xff00 sections (assembled with as)", () => {
   const dir = mkdtempSync(join(tmpdir(), "btforge-elf-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const asMissing = spawnSync("as", ["--version"]).status !== 0;
-  if (asMissing) console.warn("skipping the extended-numbering object: the GNU assembler (as) is not installed");
+  const asMissing = skipBecause(toolMissing("as"), "the extended-numbering object");
 
   test.skipIf(asMissing)("sections and SHN_XINDEX symbols agree with readelf", () => {
     const lines: string[] = [];

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
+import { skipBecause, toolMissing } from "../../../test/support/tools.js";
 import { ET, ElfFile, SHT, writeElfWithSection } from "@btforge/elf";
 import { ourSections, ourSymbols } from "./ours.js";
 import { peerRelocatedSection, peerSections, peerSymbols, readelfMissing } from "./readelf.js";
@@ -14,8 +15,7 @@ const kernelDir = join(homedir(), ".cache/btforge/6.1.0-50-cloud-amd64");
 const vmlinux = join(kernelDir, "vmlinux");
 const modulesDir = join(kernelDir, "modules");
 const kernelMissing = existsSync(vmlinux) ? undefined : `${vmlinux} is absent (run test/real/fetch-kernel.sh)`;
-const skipReason = kernelMissing ?? readelfMissing;
-if (skipReason) console.warn(`skipping the real-kernel ELF suite: ${skipReason}`);
+const skipReason = skipBecause(kernelMissing ?? readelfMissing, "the real-kernel ELF suite");
 const modules = existsSync(modulesDir) ? readdirSync(modulesDir).filter((f) => f.endsWith(".ko")).sort() : [];
 
 describe.skipIf(skipReason)("vmlinux", () => {
@@ -107,8 +107,7 @@ describe.skipIf(skipReason || modules.length === 0)("modules", () => {
     elf.close();
   }, 120_000);
 
-  const bpftoolMissing = spawnSync("bpftool", ["version"]).status !== 0;
-  if (bpftoolMissing) console.warn("skipping the module .BTF rewrite check: bpftool is not installed");
+  const bpftoolMissing = skipBecause(toolMissing("bpftool"), "the module .BTF rewrite check");
   const work = mkdtempSync(join(tmpdir(), "btforge-elf-kernel-"));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 

@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, test } from "vitest";
 import { EM, ElfError, ElfFile, SHT, writeElfWithSection, writeElfWithSections } from "@btforge/elf";
 import { buildElf } from "./elf-builder.js";
+import { firstMissing, skipBecause, toolMissing } from "../../../test/support/tools.js";
 import { peerSections, readelfMissing } from "./readelf.js";
 
 const repo = (p: string) => fileURLToPath(new URL(`../../../${p}`, import.meta.url));
@@ -70,8 +71,7 @@ const objects = [
   "gcc12-dwarf5-O0-functions_a.zstd.o",
 ];
 
-describe.skipIf(readelfMissing)("adding .BTF", () => {
-  if (readelfMissing) console.warn(`skipping writer tests against readelf: ${readelfMissing}`);
+describe.skipIf(skipBecause(readelfMissing, "writer tests against readelf"))("adding .BTF", () => {
 
   test.each(objects)("%s: readelf and objcopy see the new section, every other section is unchanged", (name) => {
     const dir = freshDir();
@@ -249,16 +249,33 @@ describe("failures leave the source untouched and no temporary file", () => {
     expect(readFileSync(src).equals(original)).toBe(true);
   });
 
+  // Root may write anywhere, so as root the write runs in a child process as `nobody` (setpriv drops
+  // the privilege), using the built package: the same code, under an ordinary user's permissions.
   const isRoot = process.getuid?.() === 0;
-  if (isRoot) console.warn("skipping the read-only folder case: running as root, which may write anywhere");
-  test.skipIf(isRoot)("a destination folder without write permission", () => {
+  const distIndex = repo("packages/elf/dist/index.js");
+  const noUnprivilegedRun = isRoot ? firstMissing(existsSync(distIndex) ? undefined : `${distIndex} is not built`, toolMissing("setpriv")) : undefined;
+  test.skipIf(skipBecause(noUnprivilegedRun, "the read-only folder case as an ordinary user"))("a destination folder without write permission", () => {
     const dir = freshDir();
+    chmodSync(work, 0o755);
+    copyFileSync(src, join(dir, "src.o"));
     chmodSync(dir, 0o555);
     try {
-      expectWriteError(() => writeElfWithSection(src, join(dir, "x.o"), ".BTF", btfLike(8, 1)), "ELF_WRITE", /EACCES/);
-      expect(readdirSync(dir)).toEqual([]);
+      if (!isRoot) {
+        expectWriteError(() => writeElfWithSection(join(dir, "src.o"), join(dir, "x.o"), ".BTF", btfLike(8, 1)), "ELF_WRITE", /EACCES/);
+      } else {
+        const script = `import { writeElfWithSection } from ${JSON.stringify(distIndex)};
+try { writeElfWithSection(${JSON.stringify(join(dir, "src.o"))}, ${JSON.stringify(join(dir, "x.o"))}, ".BTF", new Uint8Array(8)); console.log("written"); }
+catch (e) { console.log(JSON.stringify({ name: e.name, code: e.code, message: e.message })); }`;
+        const r = spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, "--input-type=module", "-e", script], { encoding: "utf8" });
+        expect(r.status, r.stderr).toBe(0);
+        const error = JSON.parse(r.stdout) as { name: string; code: string; message: string };
+        expect(error).toMatchObject({ name: "ElfError", code: "ELF_WRITE" });
+        expect(error.message).toMatch(/EACCES/);
+      }
+      expect(readdirSync(dir)).toEqual(["src.o"]);
     } finally {
       chmodSync(dir, 0o755);
+      chmodSync(work, 0o700);
     }
   });
 

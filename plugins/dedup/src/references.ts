@@ -45,7 +45,8 @@ export function dedupReferences(d: DedupState): void {
         forEachRef(d, x, (ref) => {
           const m = map[ref]!;
           if (m === IN_PROGRESS) {
-            throw new BtfError("BTF_BAD_TYPE_ID", `type ${ref - g.shift} is part of a reference loop that no struct or union breaks`, { typeId: x - g.shift });
+            // `ref` is on the walk's path to x: x → ref → ... → x. Name both ends of the edge that closed it.
+            throw new BtfError("BTF_BAD_TYPE_ID", `refers to type ${ref - g.shift}, which leads back to it: a reference loop that no struct or union breaks`, { typeId: x - g.shift });
           }
           if (m === UNPROCESSED) push(ref);
         });

@@ -17,7 +17,7 @@ export interface KindRuleContext {
 export type KindRule = (ctx: KindRuleContext, id: number) => void;
 
 export interface KindDescriptor {
-  /** The kind number carried in bits 24..28 of `info` (1..31). */
+  /** The kind number carried in bits 24..30 of `info` (1..127; kernels before the wide info field take 1..31). */
   readonly kind: number;
   /** Upper-case name as bpftool prints it: "INT", "STRUCT", ... */
   readonly name: string;

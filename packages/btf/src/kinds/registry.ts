@@ -1,17 +1,17 @@
 // The kind registry: kind number → descriptor. Built-in kinds are registered when the package
 // loads (./builtin/index.ts); a plugin registers its own with `registerKind`.
 
-import { BTF_MAX_KIND_BITS } from "../constants.js";
+import { BTF_MAX_KIND } from "../constants.js";
 import { BtfError } from "../errors.js";
 import type { KindDescriptor, KindRule } from "./descriptor.js";
 
-const byNumber: (KindDescriptor | undefined)[] = new Array(BTF_MAX_KIND_BITS + 1).fill(undefined);
+const byNumber: (KindDescriptor | undefined)[] = new Array(BTF_MAX_KIND + 1).fill(undefined);
 const byName = new Map<string, KindDescriptor>();
 
 export function registerKind(descriptor: KindDescriptor): void {
   const { kind, name } = descriptor;
-  if (!Number.isInteger(kind) || kind < 1 || kind > BTF_MAX_KIND_BITS) {
-    throw new BtfError("BTF_BAD_ARGUMENT", `kind number ${kind} for ${name} is outside 1..${BTF_MAX_KIND_BITS}`);
+  if (!Number.isInteger(kind) || kind < 1 || kind > BTF_MAX_KIND) {
+    throw new BtfError("BTF_BAD_ARGUMENT", `kind number ${kind} for ${name} is outside 1..${BTF_MAX_KIND}`);
   }
   const existing = byNumber[kind];
   if (existing) throw new BtfError("BTF_KIND_REGISTERED", `kind ${kind} is already registered as ${existing.name}`);

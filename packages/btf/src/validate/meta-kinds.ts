@@ -12,8 +12,9 @@ import { roundupBytes } from "./bits.js";
 import { isValidIdentifier, isValidSectionName } from "./ctype.js";
 import { bareProblem, memberProblem, typeProblem, vsiProblem, type ProblemSink } from "./describe.js";
 import type { TypeSpace } from "./space.js";
+import type { KernelRules } from "./targets.js";
 
-export type MetaCheck = (s: TypeSpace, id: number, metaLeft: number, out: ProblemSink) => number;
+export type MetaCheck = (s: TypeSpace, id: number, metaLeft: number, out: ProblemSink, rules: KernelRules) => number;
 
 const typeIdValid = (t: number) => t <= BTF_MAX_TYPE;
 const isPowerOf2 = (n: number) => n !== 0 && (n & (n - 1)) === 0;
@@ -40,11 +41,12 @@ function checkInt(s: TypeSpace, id: number, metaLeft: number, out: ProblemSink):
 }
 
 /** PTR, TYPEDEF, VOLATILE, CONST, RESTRICT and TYPE_TAG (btf_ref_type_check_meta). */
-function checkRef(s: TypeSpace, id: number, _metaLeft: number, out: ProblemSink): number {
+function checkRef(s: TypeSpace, id: number, _metaLeft: number, out: ProblemSink, rules: KernelRules): number {
   const bad = (reason: string) => (out.add(typeProblem(s, id, reason)), 0);
   const kind = s.kind(id);
   if (s.vlen(id)) return bad("vlen != 0");
-  if (s.kflag(id) && kind !== BtfKind.TYPE_TAG) return bad("Invalid btf_info kind_flag");
+  // Attribute-style type tags (kind_flag) from 6.14.
+  if (s.kflag(id) && (kind !== BtfKind.TYPE_TAG || !rules.tagKindFlag)) return bad("Invalid btf_info kind_flag");
   if (!typeIdValid(s.sizeType(id))) return bad("Invalid type_id");
   const nameOff = s.nameOff(id);
   if (kind === BtfKind.TYPEDEF) {
@@ -118,11 +120,13 @@ function checkStruct(s: TypeSpace, id: number, metaLeft: number, out: ProblemSin
 }
 
 function enumChecker(entryWords: number): MetaCheck {
-  return (s, id, metaLeft, out) => {
+  return (s, id, metaLeft, out, rules) => {
     const vlen = s.vlen(id);
     const needed = vlen * entryWords * 4;
     if (metaLeft < needed) return short(s, id, metaLeft, needed, out);
     const bad = (reason: string) => (out.add(typeProblem(s, id, reason)), needed);
+    // A signed ENUM (kind_flag) from 6.0, with ENUM64.
+    if (s.kflag(id) && !rules.enumKindFlag) return bad("Invalid btf_info kind_flag");
     const size = s.sizeType(id);
     if (size > 8 || !isPowerOf2(size)) return bad("Unexpected size");
     const nameOff = s.nameOff(id);
@@ -208,10 +212,11 @@ function checkFloat(s: TypeSpace, id: number, _metaLeft: number, out: ProblemSin
   return 0;
 }
 
-function checkDeclTag(s: TypeSpace, id: number, metaLeft: number, out: ProblemSink): number {
+function checkDeclTag(s: TypeSpace, id: number, metaLeft: number, out: ProblemSink, rules: KernelRules): number {
   if (metaLeft < 4) return short(s, id, metaLeft, 4, out);
   if (s.emptyString(s.nameOff(id))) out.add(typeProblem(s, id, "Invalid value"));
   else if (s.vlen(id)) out.add(typeProblem(s, id, "vlen != 0"));
+  else if (s.kflag(id) && !rules.tagKindFlag) out.add(typeProblem(s, id, "Invalid btf_info kind_flag"));
   else if ((s.word(id, 0) | 0) < -1) out.add(typeProblem(s, id, "Invalid component_idx"));
   return 4;
 }

@@ -2,16 +2,14 @@
 // record, checks each one on its own and learns where each id's record starts. Builds the
 // TypeSpace the resolve pass works on.
 
-import { BTF_MAX_TYPE } from "../constants.js";
+import { BTF_MAX_TYPE, btfInfo } from "../constants.js";
 import type { KindDescriptor } from "../kinds/descriptor.js";
 import { bareProblem, typeProblem } from "./describe.js";
 import type { RawHeader } from "./header.js";
 import { KERNEL_META_CHECKS } from "./meta-kinds.js";
 import type { ProblemList } from "./problems.js";
 import { TypeSpace } from "./space.js";
-
-/** bits 0..15 vlen, 24..28 kind, 31 kind_flag: anything else set in `info` is invalid. */
-const INFO_MASK = 0x9f00ffff;
+import type { KernelRules } from "./targets.js";
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** What a split blob continues: the base's records and strings, already checked. */
@@ -57,6 +55,7 @@ export function checkAllMetas(
   base: BaseSpace | undefined,
   pluginKind: (kind: number) => KindDescriptor | undefined,
   out: ProblemList,
+  rules: KernelRules,
 ): MetaResult {
   const typeStart = h.hdrLen + h.typeOff;
   const typeLen = h.typeLen;
@@ -88,12 +87,13 @@ export function checkAllMetas(
     starts[id] = ownFirstWord + (pos >>> 2);
     space.count = id + 1;
     const info = space.info(id);
-    if (info & ~INFO_MASK) {
+    // The target's BTF_INFO_MASK: before the wide fields, bits 16..23 and 29..30 must be clear.
+    if ((info & ~rules.infoMask) >>> 0) {
       out.add(bareProblem(id, `Invalid btf_info:${info.toString(16)}`, typeStart + pos + 4));
       break;
     }
-    const kind = (info >>> 24) & 0x1f;
-    const check = KERNEL_META_CHECKS[kind];
+    const kind = btfInfo.kind(info);
+    const check = rules.hasKind(kind) ? KERNEL_META_CHECKS[kind] : undefined;
     const plugin = check ? undefined : pluginKind(kind);
     if (!check && !plugin) {
       out.add(bareProblem(id, `Invalid kind:${kind}`, typeStart + pos + 4));
@@ -106,9 +106,9 @@ export function checkAllMetas(
     }
     let trailing: number;
     if (check) {
-      trailing = check(space, id, metaLeft - 12, out);
+      trailing = check(space, id, metaLeft - 12, out, rules);
     } else {
-      trailing = plugin!.trailingWords(info & 0xffff, info >>> 31 === 1) * 4;
+      trailing = plugin!.trailingWords(btfInfo.vlen(info), btfInfo.kindFlag(info)) * 4;
       if (metaLeft - 12 < trailing) {
         out.add(typeProblem(space, id, `meta_left:${metaLeft - 12} meta_needed:${trailing}`, false));
         trailing = -1;

@@ -4,6 +4,7 @@
 // string offsets continue the base's, so with both concatenated every id and offset indexes
 // these arrays directly, with no per-type objects.
 
+import { btfInfo } from "../constants.js";
 import { kindDescriptor } from "../kinds/registry.js";
 
 export const KIND_NAMES: readonly string[] = [
@@ -35,10 +36,10 @@ export class TypeSpace {
     return this.words[this.starts[id]! + 1]!;
   }
   kind(id: number): number {
-    return (this.words[this.starts[id]! + 1]! >>> 24) & 0x1f;
+    return btfInfo.kind(this.words[this.starts[id]! + 1]!);
   }
   vlen(id: number): number {
-    return this.words[this.starts[id]! + 1]! & 0xffff;
+    return btfInfo.vlen(this.words[this.starts[id]! + 1]!);
   }
   kflag(id: number): boolean {
     return this.words[this.starts[id]! + 1]! >>> 31 === 1;

@@ -1,6 +1,7 @@
-// validateBtf: the checks of the kernel's BTF loader (kernel/bpf/btf.c, btf_parse), offline.
+// validateBtf: the checks of the kernel's BTF loader (kernel/bpf/btf.c, btf_parse), offline, by
+// the rules of a target kernel (./targets.ts; default the newest known).
 //
-//   header and section placement → string section → pass 1, each record on its own
+//   header and section placement → string section → layout section (7.1+) → pass 1, each record on its own
 //   (check_meta) → rules of plugin kinds → pass 2, resolve every reference (check_all_types)
 //   → type tags before modifiers (check_type_tags)
 //
@@ -16,12 +17,13 @@ import { writeBtf } from "../write.js";
 import { bigEndianToLittle } from "./byte-order.js";
 import { checkAllTypes, checkTypeTags } from "./check-types.js";
 import { bareProblem, typeProblem } from "./describe.js";
-import { checkHeader, checkStringSection, checkTypeSectionPlacement, isBigEndianBtf, type RawHeader } from "./header.js";
+import { checkHeader, checkLayoutSection, checkStringSection, checkTypeSectionPlacement, isBigEndianBtf, type RawHeader } from "./header.js";
 import { checkAllMetas, type BaseSpace } from "./meta.js";
 import { ProblemList, type ValidationResult } from "./problems.js";
 import { Resolver } from "./resolver.js";
 import type { TypeSpace } from "./space.js";
 import { structsWithSpecialFields } from "./special-fields.js";
+import { kernelRules, type KernelRules } from "./targets.js";
 
 export interface ValidateBtfOptions {
   /** The base BTF a split blob (a module's) continues: its ids and string offsets come first. */
@@ -40,6 +42,11 @@ export interface ValidateBtfOptions {
    * check the BTF of a 32-bit target (its pointers make structs smaller than here).
    */
   pointerSize?: 4 | 8;
+  /**
+   * The kernel whose rules apply, as "6.1" or "7.1" (default: the newest btforge knows). Kinds,
+   * the info field's width, the header's size and the layout section depend on it.
+   */
+  target?: string;
 }
 
 /** Kinds above the kernel's last one that a plugin registered. */
@@ -81,9 +88,10 @@ function checkBlob(
   baseTable: () => BtfTable | undefined,
   out: ProblemList,
   pointerSize: 4 | 8,
+  rules: KernelRules,
 ): Checked | undefined {
   const split = base !== undefined;
-  const hdr = checkHeader(bytes, split);
+  const hdr = checkHeader(bytes, split, rules);
   if (!hdr.ok) {
     const p = bareProblem(undefined, hdr.problem.reason, hdr.problem.offset);
     if (isBigEndianBtf(bytes)) p.message += " (the blob is big-endian BTF; the kernel loads only its own byte order)";
@@ -91,7 +99,7 @@ function checkBlob(
     return undefined;
   }
   const h = hdr.header;
-  const sectionProblem = checkStringSection(bytes, h, split) ?? checkTypeSectionPlacement(h, split);
+  const sectionProblem = checkStringSection(bytes, h, split, rules) ?? checkLayoutSection(bytes, h, rules) ?? checkTypeSectionPlacement(h, split);
   if (sectionProblem) {
     const p = bareProblem(undefined, sectionProblem.reason, sectionProblem.offset);
     if (!split && sectionProblem.reason === "Invalid string section" && looksSplit(bytes, h)) {
@@ -100,7 +108,7 @@ function checkBlob(
     out.add(p);
     return undefined;
   }
-  const { space, pluginTypes } = checkAllMetas(bytes, h, base, pluginKind, out);
+  const { space, pluginTypes } = checkAllMetas(bytes, h, base, pluginKind, out, rules);
   if (out.count) return undefined;
   if (pluginTypes.length) {
     runPluginRules(bytes, space, pluginTypes, baseTable(), out);
@@ -121,17 +129,17 @@ function specialFieldNotes(space: TypeSpace): string[] {
   ];
 }
 
-/** Checked bases, so validating many modules against one vmlinux checks it once. */
-const checkedBases = new WeakMap<BtfTable | Uint8Array, BaseSpace>();
+/** Checked bases (per target), so validating many modules against one vmlinux checks it once. */
+const checkedBases = new WeakMap<BtfTable | Uint8Array, Map<string, BaseSpace>>();
 
 /** The base, checked as the kernel checks vmlinux, ready for a split blob to continue. */
-function checkBase(base: BtfTable | Uint8Array, out: ProblemList): BaseSpace | undefined {
-  const known = checkedBases.get(base);
+function checkBase(base: BtfTable | Uint8Array, out: ProblemList, rules: KernelRules): BaseSpace | undefined {
+  const known = checkedBases.get(base)?.get(rules.version);
   if (known) return known;
   // A table is serialized in this machine's order: its own layout may be big-endian.
   const bytes = base instanceof Uint8Array ? base : writeBtf(base, { endianness: "little" });
   const baseOut = new ProblemList(1);
-  const checked = checkBlob(bytes, undefined, () => undefined, baseOut, 8);
+  const checked = checkBlob(bytes, undefined, () => undefined, baseOut, 8, rules);
   if (!checked) {
     const p = baseOut.items[0]!;
     out.add({ ...p, typeId: undefined, offset: undefined, message: `base BTF is invalid: ${p.typeId !== undefined ? `[${p.typeId}] ` : ""}${p.message}` });
@@ -139,25 +147,28 @@ function checkBase(base: BtfTable | Uint8Array, out: ProblemList): BaseSpace | u
   }
   const { space, resolver } = checked;
   const ready = { space, resolvedIds: resolver.resolvedIds, resolvedSizes: resolver.resolvedSizes };
-  checkedBases.set(base, ready);
+  const perTarget = checkedBases.get(base) ?? new Map<string, BaseSpace>();
+  perTarget.set(rules.version, ready);
+  checkedBases.set(base, perTarget);
   return ready;
 }
 
 /**
- * Checks a raw BTF blob the way the running kernel's BPF_BTF_LOAD does. `ok` is the kernel's
- * verdict; `problems[0]` is the problem the kernel reports.
+ * Checks a raw BTF blob the way the target kernel's BPF_BTF_LOAD does. `ok` is that kernel's
+ * verdict; `problems[0]` is the problem it reports. An unknown target is a BtfError.
  */
 export function validateBtf(bytes: Uint8Array, options: ValidateBtfOptions = {}): ValidationResult {
+  const rules = kernelRules(options.target);
   const out = new ProblemList(options.maxProblems ?? 100);
   const hostOrder = (b: Uint8Array) => (options.anyByteOrder && isBigEndianBtf(b) ? bigEndianToLittle(b) ?? b : b);
   bytes = hostOrder(bytes);
   let base: BaseSpace | undefined;
-  if (options.base) base = checkBase(options.base instanceof Uint8Array ? hostOrder(options.base) : options.base, out);
+  if (options.base) base = checkBase(options.base instanceof Uint8Array ? hostOrder(options.base) : options.base, out, rules);
   let notes: string[] = [];
   if (!options.base || base) {
     const given = options.base;
     const baseTable = () => (given instanceof Uint8Array ? parseBtf(given) : given);
-    const checked = checkBlob(bytes, base, baseTable, out, options.pointerSize ?? 8);
+    const checked = checkBlob(bytes, base, baseTable, out, options.pointerSize ?? 8, rules);
     if (checked && !base) notes = specialFieldNotes(checked.space);
   }
   return {

@@ -131,7 +131,12 @@ async function runProfile(
 /** The error the command ends with: the first profile that failed or that the kernel rejected. */
 function firstFailure(file: string, results: readonly { run: ProfileRun; error?: BtforgeError }[]): BtforgeError | undefined {
   for (const { run, error } of results) {
-    if (error) return new BtforgeError(error.code, `profile ${run.profile}: ${error.detail}`, { location: error.location ?? { file }, cause: error });
+    if (error) {
+      // The error's own line (which names the file first) with the profile after the file's name.
+      const own = error.message;
+      const message = own.startsWith(`${file}: `) ? `${file}: profile ${run.profile}: ${own.slice(file.length + 2)}` : `${file}: profile ${run.profile}: ${own}`;
+      return new BtforgeError(error.code, `profile ${run.profile}: ${error.detail}`, { location: error.location ?? { file }, cause: error }, message);
+    }
     const k = run.kernel;
     if (k && "accepted" in k && !k.accepted) {
       return new BtforgeError("KERNEL_REJECTED", `profile ${run.profile}: ${messages.KERNEL_REJECTED(k.errno)}`, { location: { file } });

@@ -7,6 +7,7 @@ import { register as dump } from "./dump.js";
 import { register as dwarfStats } from "./dwarf-stats.js";
 import { register as encode } from "./encode.js";
 import { register as experiment } from "./experiment.js";
+import { register as pahole } from "./pahole.js";
 import { register as validate } from "./validate.js";
 
 export function registerCommands(program: Command): void {
@@ -15,4 +16,5 @@ export function registerCommands(program: Command): void {
   dwarfStats(program);
   dump(program);
   validate(program);
+  pahole(program);
 }

@@ -7,10 +7,11 @@ export interface BtfSummary {
   types: number;
   /** Types per kind name ("INT", "STRUCT", ...), in kind number order; kinds with none are left out. */
   kinds: Record<string, number>;
-  /** Bytes of the header, the type section and the string section; total is the blob's length. */
+  /** Bytes of the header, the type section, the string section and the kind layout section (0 without one); total is the blob's length. */
   headerBytes: number;
   typeBytes: number;
   stringBytes: number;
+  layoutBytes: number;
   totalBytes: number;
   vars: number;
   /** DATASEC entries per DATASEC name (the ELF section: ".data..percpu", ".bss", ...), sorted by name. */
@@ -62,13 +63,15 @@ export function summarizeBtfBytes(bytes: Uint8Array, options: ParseBtfOptions = 
   return summarizeBtf(parseBtf(bytes, options), bytes);
 }
 
-function blobSizes(bytes: Uint8Array): Pick<BtfSummary, "headerBytes" | "typeBytes" | "stringBytes" | "totalBytes"> {
-  const layout = readHeader(bytes);
-  return { headerBytes: layout.hdrLen, typeBytes: layout.typeLen, stringBytes: layout.strLen, totalBytes: bytes.length };
+type Sizes = Pick<BtfSummary, "headerBytes" | "typeBytes" | "stringBytes" | "layoutBytes" | "totalBytes">;
+
+function blobSizes(bytes: Uint8Array): Sizes {
+  const h = readHeader(bytes);
+  return { headerBytes: h.hdrLen, typeBytes: h.typeLen, stringBytes: h.strLen, layoutBytes: h.layoutLen, totalBytes: bytes.length };
 }
 
-function tableSizes(table: BtfTypeStore): Pick<BtfSummary, "headerBytes" | "typeBytes" | "stringBytes" | "totalBytes"> {
+function tableSizes(table: BtfTypeStore): Sizes {
   const typeBytes = table.typeSectionSize;
   const stringBytes = table.strings.size;
-  return { headerBytes: BTF_HEADER_SIZE, typeBytes, stringBytes, totalBytes: BTF_HEADER_SIZE + typeBytes + stringBytes };
+  return { headerBytes: BTF_HEADER_SIZE, typeBytes, stringBytes, layoutBytes: 0, totalBytes: BTF_HEADER_SIZE + typeBytes + stringBytes };
 }

@@ -12,6 +12,8 @@ import { formatMs, plainData, roundMs } from "./format.js";
 const BTF_BYTES_ARTIFACT = "btf-bytes";
 const DEDUP_ARTIFACT = "dedup";
 const VARIABLES_ARTIFACT = "variables";
+const TYPES_ARTIFACT = "types";
+const FUNCTIONS_ARTIFACT = "functions";
 const VALIDATION_ARTIFACT = "validation";
 const DISTILLED_BASE_ARTIFACT = "distilled-base";
 
@@ -43,6 +45,10 @@ export interface EncodeReport {
   btf: BtfSummary;
   dedup: DedupFigures | null;
   distilledBase: DistilledBaseFigures | null;
+  /** The types phase's figures (artifact "types": units, types per kind before dedup), as plain data; null when it did not run. */
+  types: unknown;
+  /** The function encoder's figures (artifact "functions": candidates, encoded, skipped by reason); null without functions. */
+  functions: unknown;
   /** The variable emitter's own report (artifact "variables"), as plain data; null without one. */
   variables: unknown;
   /** The validator's verdict; null with --no-verify. */
@@ -108,6 +114,8 @@ export interface EncodeReportExtras {
 
 export function encodeReport(encoding: Encoding, extras: EncodeReportExtras): EncodeReport {
   const variables = encoding.artifacts.get(VARIABLES_ARTIFACT);
+  const types = encoding.artifacts.get(TYPES_ARTIFACT);
+  const functions = encoding.artifacts.get(FUNCTIONS_ARTIFACT);
   return {
     file: encoding.path,
     profile: encoding.profile,
@@ -118,6 +126,8 @@ export function encodeReport(encoding: Encoding, extras: EncodeReportExtras): En
     btf: summarizeBtf(encoding.btf, encodedBytesOf(encoding)),
     dedup: dedupFigures(encoding.artifacts.get(DEDUP_ARTIFACT)),
     distilledBase: distilledBaseFigures(encoding.artifacts.get(DISTILLED_BASE_ARTIFACT), extras.error === undefined && !isEmptyBtf(encoding) ? extras.output : null),
+    types: types === undefined ? null : plainData(types),
+    functions: functions === undefined ? null : plainData(functions),
     variables: variables === undefined ? null : plainData(variables),
     validation: validationVerdict(encoding),
     warnings: encoding.diagnostics.length,
@@ -152,7 +162,8 @@ export function formatEncodeReport(report: EncodeReport, options: { verbose?: bo
         : "not written (no -o, --in-place or --elf-out)";
   const on = report.base ? `, split BTF on ${report.base}` : "";
   const lines = [`${report.file}: profile ${report.profile}${on}, ${head}`, "", kindTable(btf), ""];
-  lines.push(`bytes: header ${btf.headerBytes}, types ${btf.typeBytes}, strings ${btf.stringBytes}, total ${btf.totalBytes}`);
+  const layout = btf.layoutBytes > 0 ? `, kind layout ${btf.layoutBytes}` : "";
+  lines.push(`bytes: header ${btf.headerBytes}, types ${btf.typeBytes}, strings ${btf.stringBytes}${layout}, total ${btf.totalBytes}`);
   if (report.dedup) {
     const d = report.dedup;
     lines.push(`dedup: types ${d.typesBefore} -> ${d.typesAfter}, strings ${d.stringBytesBefore} -> ${d.stringBytesAfter} bytes (${formatMs(d.ms)})`);

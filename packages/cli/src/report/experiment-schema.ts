@@ -14,13 +14,14 @@ const growth = {
 const btfSummary = {
   type: "object",
   additionalProperties: false,
-  required: ["types", "kinds", "headerBytes", "typeBytes", "stringBytes", "totalBytes", "vars", "datasecs"],
+  required: ["types", "kinds", "headerBytes", "typeBytes", "stringBytes", "layoutBytes", "totalBytes", "vars", "datasecs"],
   properties: {
     types: count,
     kinds: { ...counts, description: "types per BTF kind name (INT, STRUCT, ...)" },
     headerBytes: count,
     typeBytes: count,
     stringBytes: count,
+    layoutBytes: count,
     totalBytes: count,
     vars: count,
     datasecs: { ...counts, description: "DATASEC entries per section name" },

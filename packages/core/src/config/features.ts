@@ -10,9 +10,9 @@ export const PAHOLE_FEATURES = [
   "decl_tag_kfuncs", "reproducible_build", "distilled_base", "global_var", "attributes", "true_signature", "layout",
 ] as const satisfies readonly FeatureSwitch[];
 
-/** pahole's `--btf_features=default` set (upstream pahole's "standard" features). */
+/** pahole's `--btf_features=default` set (upstream pahole's BTF_DEFAULT_FEATURE entries). */
 export const PAHOLE_DEFAULT_FEATURES = [
-  "encode_force", "var", "float", "decl_tag", "type_tag", "enum64", "optimized_func", "consistent_func",
+  "encode_force", "var", "float", "decl_tag", "type_tag", "enum64", "optimized_func", "consistent_func", "decl_tag_kfuncs",
 ] as const satisfies readonly FeatureSwitch[];
 
 /**
@@ -20,7 +20,7 @@ export const PAHOLE_DEFAULT_FEATURES = [
  * error (never a silent no-op); each leaves this list in the change that implements it.
  */
 const NOT_YET_SUPPORTED: ReadonlySet<keyof Features> = new Set<keyof Features>([
-  "optimized_func", "decl_tag_kfuncs", "attributes", "true_signature", "layout",
+  "optimized_func", "decl_tag_kfuncs", "attributes", "true_signature",
 ]);
 
 /** Whether btforge carries out this feature. */
@@ -51,6 +51,8 @@ const FEATURE_PLUGINS: { readonly [F in keyof Features]?: Partial<Record<string,
 export function featurePlugins(features: Readonly<Features>): { plugin: string; feature: keyof Features }[] {
   const wanted: { plugin: string; feature: keyof Features }[] = [];
   for (const [feature, byValue] of Object.entries(FEATURE_PLUGINS) as [keyof Features, Partial<Record<string, string>>][]) {
+    // global_var covers the per-CPU section too (its options may leave some of it out), as in pahole.
+    if (feature === "var" && features.global_var) continue;
     const plugin = byValue[String(features[feature])];
     if (plugin !== undefined) wanted.push({ plugin, feature });
   }

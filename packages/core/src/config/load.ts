@@ -35,13 +35,42 @@ interface Layer {
   config: ConfigFile;
 }
 
+/**
+ * cosmiconfig's explorer. Making one already searches: cosmiconfig looks for its own settings in
+ * the process's working directory, so a folder the user cannot read fails here, before any
+ * btforge file is looked at, with a bare `EACCES: ... stat '<cwd>'`; say what failed and where.
+ */
 function explorer() {
-  // "project" searches upward from cwd and stops at the folder holding a package.json.
-  return cosmiconfig(MODULE, { searchPlaces: SEARCH_PLACES, searchStrategy: "project", cache: false });
+  try {
+    // "project" searches upward from cwd and stops at the folder holding a package.json.
+    return cosmiconfig(MODULE, { searchPlaces: SEARCH_PLACES, searchStrategy: "project", cache: false });
+  } catch (err) {
+    const cwd = workingDirectory();
+    throw configError("CONFIG_SEARCH_FAILED", [cwd, systemErrorText(err, cwd)]);
+  }
+}
+
+/** process.cwd(), which throws a bare "ENOENT ... uv_cwd" when the folder was removed under the process. */
+function workingDirectory(): string {
+  try {
+    return process.cwd();
+  } catch (err) {
+    const gone = (err as NodeJS.ErrnoException).code === "ENOENT";
+    throw configError("CONFIG_SEARCH_FAILED", ["the working directory", gone ? "it was removed" : systemErrorText(err, "")]);
+  }
+}
+
+/** "permission denied" from "EACCES: permission denied, stat '/x'" (with " at /x" unless /x is `dir`); else the first line. */
+function systemErrorText(err: unknown, dir: string): string {
+  const text = errorText(err);
+  const system = /^E[A-Z]+: ([^,]+)(?:, \w+(?: '(.*)')?)?$/.exec(text);
+  if (!system) return text;
+  const at = system[2];
+  return at !== undefined && at !== dir ? `${system[1]} at ${at}` : system[1]!;
 }
 
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<ResolvedConfig> {
-  const cwd = options.cwd ?? process.cwd();
+  const cwd = options.cwd ?? workingDirectory();
   const show = (file: string) => {
     const rel = relative(cwd, file);
     return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? rel : file;
@@ -53,7 +82,10 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
     top = await chain.read(resolve(cwd, options.configFile));
   } else if (options.search !== false) {
     const found = await explorer().search(cwd).catch((err: unknown) => {
-      throw configError("CONFIG_UNREADABLE", [show(String((err as { filepath?: string }).filepath ?? cwd)), errorText(err)]);
+      const file = (err as { filepath?: string }).filepath;
+      // A file found but not readable or not parsable names that file; a folder the search could not look in names the search.
+      if (file === undefined) throw configError("CONFIG_SEARCH_FAILED", [cwd, systemErrorText(err, cwd)]);
+      throw configError("CONFIG_UNREADABLE", [show(file), errorText(err)]);
     });
     if (found) top = { file: found.filepath, config: (found.config ?? {}) as ConfigFile };
   }

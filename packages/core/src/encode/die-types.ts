@@ -11,6 +11,12 @@ export const DIE_TYPES_ARTIFACT = "die-types";
 /** What typeId() gives for a DIE that produced no type (not a type DIE, or skipped). */
 export const NO_TYPE = -1;
 
+/** A DIE by section and section offset. */
+export interface DieRef {
+  section: UnitSection;
+  offset: number;
+}
+
 class OffsetColumn {
   offsets = new Uint32Array(1 << 12);
   ids = new Int32Array(1 << 12);
@@ -30,6 +36,11 @@ class OffsetColumn {
     }
     this.offsets[this.length] = offset;
     this.ids[this.length++] = id;
+  }
+
+  /** Adds (offset) to `found.get(id)` for every recorded DIE whose id is among found's keys. */
+  collect(section: UnitSection, found: Map<number, DieRef[]>): void {
+    for (let i = 0; i < this.length; i++) found.get(this.ids[i]!)?.push({ section, offset: this.offsets[i]! });
   }
 
   find(offset: number): number {
@@ -77,6 +88,21 @@ export class DieTypes {
     const target = cursor.ref(at);
     if (target === undefined) return cursor.has(at) ? NO_TYPE : 0;
     return this.typeId(refSection(cursor, at), target);
+  }
+
+  /**
+   * The DIEs that became each of `ids`: the inverse of typeId(), for error messages only (a scan of
+   * the whole index, so nothing is kept per type on the way). Usually one DIE per id; an alias
+   * (atomic, immutable, unnamed typedef) shares its target's id.
+   */
+  diesOf(ids: readonly number[]): Map<number, DieRef[]> {
+    const found = new Map<number, DieRef[]>(ids.map((id) => [id, []]));
+    this.info.collect("debug_info", found);
+    this.types.collect("debug_types", found);
+    for (const [key, id] of this.late) {
+      found.get(id)?.push(key >= 0 ? { section: "debug_info", offset: key } : { section: "debug_types", offset: -1 - key });
+    }
+    return found;
   }
 
   /** How many DIEs were recorded. */

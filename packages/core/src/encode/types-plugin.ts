@@ -5,10 +5,10 @@
 import { BtfTable, kindDescriptor } from "@btforge/btf";
 import type { Encoder } from "../encoder.js";
 import type { Encoding } from "../encoding.js";
-import { btforgeError } from "../errors/btforge-error.js";
 import { DIE_TYPES_ARTIFACT } from "./die-types.js";
 import { resolveDeferred } from "./types/deferred.js";
-import { describeLoop, findTypeLoop } from "./types/loops.js";
+import { typeLoopError } from "./types/loop-error.js";
+import { findTypeLoop } from "./types/loops.js";
 import { ANNOTATIONS_ARTIFACT, SUBPROGRAMS_ARTIFACT, TypeSession } from "./types/session.js";
 import { UnitEncoder } from "./types/unit-encoder.js";
 import { UNIT_FILTER_ARTIFACT, UnitFilter } from "./unit-filter.js";
@@ -72,7 +72,7 @@ export class TypesPlugin {
     encoding.progress.stop();
     resolveDeferred(session, encoding);
     const loop = findTypeLoop(table);
-    if (loop) throw btforgeError("TYPE_LOOP", [describeLoop(table, loop)], { location: { file: encoding.path, typeId: loop[0] } });
+    if (loop) throw typeLoopError(loop, table, session.dieTypes, dwarf, encoding.path);
 
     const counts = new Map<number, number>();
     for (let id = firstNew; id <= table.lastId; id++) counts.set(table.kind(id), (counts.get(table.kind(id)) ?? 0) + 1);

@@ -48,7 +48,8 @@ export class BtforgeError extends Error {
   readonly code: string;
   /** The message without its location prefix. */
   readonly detail: string;
-  readonly location: BtforgeLocation | undefined;
+  /** Only inFile() changes it, once, to add the file an error found inside a run did not name. */
+  location: BtforgeLocation | undefined;
   phase: string | undefined;
   plugin: string | undefined;
   hook: string | undefined;
@@ -63,6 +64,18 @@ export class BtforgeError extends Error {
     this.phase = options.phase;
     this.plugin = options.plugin;
     this.hook = options.hook;
+  }
+
+  /**
+   * Names `file` when the error does not name one yet (a BTF error about type ids, a plugin's own
+   * exception): every error of a run then says which input it is about. Configuration errors are
+   * about configuration files and stay as they are.
+   */
+  inFile(file: string): this {
+    if (this instanceof ConfigError || this.location?.file !== undefined) return this;
+    this.location = { ...this.location, file };
+    this.message = `${file}: ${this.message}`;
+    return this;
   }
 
   /** Fills in the parts of the trail that are not known yet: the innermost tap wins. */

@@ -8,6 +8,8 @@ export const messages = {
   INPUT_NOT_FOUND: (file: string) => `cannot read ${file}: no such file`,
   /** The input file exists but cannot be read. */
   INPUT_UNREADABLE: (file: string, why: string) => `cannot read ${file}: ${why}`,
+  /** The input is a directory, FIFO, device or socket: refused before anything opens it (a FIFO would block). */
+  INPUT_NOT_REGULAR: (what: string) => `is ${what}, not a regular file`,
   /** The input has no .debug_info (nor .debug_types): nothing to encode. */
   NO_DWARF: () => "no DWARF: the file has no .debug_info section (built without -g, or stripped?)",
   /** A BTF input that is neither raw BTF nor an ELF with .BTF. */
@@ -28,8 +30,10 @@ export const messages = {
   DWARF_NOT_A_TYPE: (from: number, to: string, why: string) => `DIE 0x${from.toString(16)} refers to ${to} as its type: ${why} (with the encode_force feature: void, and a warning)`,
   /** A name BTF cannot carry (the kernel accepts C identifiers only). */
   INVALID_NAME: (what: string, name: string) => `${what} has the name ${q(name)}, which is not a valid BTF identifier (encode_force skips it with a warning)`,
-  /** Types that refer to each other without a pointer in between (no size can be computed). */
+  /** Types that contain each other without a pointer in between (no size can be computed). */
   TYPE_LOOP: (chain: string) => `DWARF types refer to each other in a loop: ${chain}`,
+  /** Pointers, typedefs, qualifiers, arrays or function types that lead back to themselves with no struct or union on the way. */
+  REFERENCE_LOOP: (chain: string) => `DWARF types refer to each other in a loop that no struct or union breaks: ${chain}`,
   /** A DWARF value that does not fit where BTF puts it. */
   DWARF_VALUE_OUT_OF_RANGE: (what: string, value: string) => `${what} ${value} does not fit BTF`,
   /** Something failed outside any plugin (a bug, or an error core did not expect). */
@@ -40,6 +44,9 @@ export const messages = {
   CONFIG_INVALID: (count: number) => `invalid configuration (${count} problem${count === 1 ? "" : "s"})`,
   /** A config file that cosmiconfig could not read or parse. */
   CONFIG_UNREADABLE: (file: string, detail: string) => `${file}: cannot read configuration: ${detail}`,
+  /** The search for a configuration file could not look in a folder (cosmiconfig stats the working directory and its parents). */
+  CONFIG_SEARCH_FAILED: (dir: string, why: string) =>
+    `configuration search failed in ${dir}: ${why} (run btforge from a folder you can read)`,
   /** `--config FILE` or an `extends` path that does not exist. */
   CONFIG_NOT_FOUND: (file: string) => `${file}: configuration file not found`,
   /** `--profile NAME` or `extends: NAME` naming no file in config/. */
@@ -73,6 +80,7 @@ export const USAGE_CODES: ReadonlySet<string> = new Set<BtforgeErrorCode>([
   "USAGE",
   "CONFIG_INVALID",
   "CONFIG_UNREADABLE",
+  "CONFIG_SEARCH_FAILED",
   "CONFIG_NOT_FOUND",
   "PROFILE_NOT_FOUND",
   "EXTENDS_CYCLE",

@@ -4,6 +4,7 @@ import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { parseBtf, type BtfTable } from "@btforge/btf";
 import { ElfFile } from "@btforge/elf";
 import { btforgeError } from "../errors/btforge-error.js";
+import { checkInputFile } from "./input-file.js";
 
 const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
 
@@ -20,6 +21,7 @@ function startsWithElfMagic(path: string): boolean {
 }
 
 export function readBtfBytes(path: string): Uint8Array {
+  checkInputFile(path);
   try {
     if (!startsWithElfMagic(path)) return new Uint8Array(readFileSync(path));
   } catch (e) {

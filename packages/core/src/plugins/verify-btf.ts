@@ -1,7 +1,7 @@
 // finalize, VERIFY stage: the BTF about to be written is serialized once and checked with the
 // offline validator (the kernel's rules). Invalid BTF is never written: the encoding fails with the
 // validator's first problems. The bytes are left for the write phase.
-import { formatProblems, validateBtf, writeBtf } from "@btforge/btf";
+import { formatProblems, standardKindLayouts, validateBtf, writeBtf } from "@btforge/btf";
 import type { Encoder } from "../encoder.js";
 import type { Encoding } from "../encoding.js";
 import { btforgeError } from "../errors/btforge-error.js";
@@ -12,11 +12,14 @@ export const BTF_BYTES = "btf-bytes";
 
 /**
  * The BTF as written: in the input ELF's byte order, as pahole writes it (a big-endian kernel
- * reads big-endian .BTF); in this machine's order when there is no ELF.
+ * reads big-endian .BTF); in this machine's order when there is no ELF. With the `layout` feature
+ * a base BTF carries the kind layout section (32-byte header, as pahole --btf_features=layout);
+ * split BTF does not, as in pahole: its readers take the base's.
  */
 export function encodedBytes(encoding: Encoding): Uint8Array {
   let bytes = encoding.artifacts.get(BTF_BYTES) as Uint8Array | undefined;
   if (!bytes) {
+    if (encoding.features.layout && !encoding.btf.base) encoding.btf.kindLayouts = standardKindLayouts();
     bytes = encoding.hasElf ? writeBtf(encoding.btf, { endianness: encoding.elf.littleEndian ? "little" : "big" }) : writeBtf(encoding.btf);
     encoding.artifacts.set(BTF_BYTES, bytes);
   }

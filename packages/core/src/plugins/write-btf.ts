@@ -72,30 +72,36 @@ export class WriteBtfPlugin {
   }
 
   apply(encoder: Encoder): void {
-    encoder.hooks.write.tap(WriteBtfPlugin.name, (encoding) => {
-      if (isEmptyBtf(encoding)) {
-        // As pahole: an input without types gets no BTF (the kernel refuses an empty one). An
-        // empty split BTF (a module whose every type is in its base) is written: it is valid.
-        encoding.warn(`no types to encode${leftOut(encoding)}: nothing written`, { location: { file: encoding.path } });
-        return;
-      }
-      const bytes = encodedBytes(encoding);
-      const extra = outputSections(encoding);
-      const t = this.target;
-      if ("raw" in t) {
-        // Companions first: whoever sees the new BTF finds its base new too.
-        writeFilesAtomically([...extra.map((s) => ({ path: t.raw + s.rawSuffix, bytes: s.bytes })), { path: t.raw, bytes }]);
-      } else {
-        refuseStaleBase(encoding, extra.map((s) => s.section));
-        const dst = "inPlace" in t ? encoding.path : t.inElf;
-        const sections = [{ name: BTF_SECTION, data: bytes }, ...extra.map((s) => ({ name: s.section, data: s.bytes }))];
-        writeElfWithSections(encoding.path, dst, sections, { replaceAllocated: true });
-      }
-      if (encoding.tracing) {
-        const where = "raw" in t ? t.raw : `${"inPlace" in t ? encoding.path : t.inElf} (${BTF_SECTION})`;
-        encoding.trace(`wrote ${bytes.length} bytes of BTF to ${where}`, WriteBtfPlugin.name);
-        for (const s of extra) encoding.trace(`wrote ${s.bytes.length} bytes to ${"raw" in t ? t.raw + s.rawSuffix : s.section}`, WriteBtfPlugin.name);
-      }
-    });
+    encoder.hooks.write.tap(WriteBtfPlugin.name, (encoding) => writeEncodedBtf(encoding, this.target));
+  }
+}
+
+/**
+ * Writes the encoding's BTF (as the verify step serialized it) to `target`, atomically, with the
+ * sections plugins added: into the ELF in one rewrite, or into files beside the raw BTF.
+ */
+export function writeEncodedBtf(encoding: Encoding, target: WriteTarget): void {
+  if (isEmptyBtf(encoding)) {
+    // As pahole: an input without types gets no BTF (the kernel refuses an empty one). An empty
+    // split BTF (a module whose every type is in its base) is written: it is valid.
+    encoding.warn(`no types to encode${leftOut(encoding)}: nothing written`, { location: { file: encoding.path } });
+    return;
+  }
+  const bytes = encodedBytes(encoding);
+  const extra = outputSections(encoding);
+  if ("raw" in target) {
+    // Companions first: whoever sees the new BTF finds its base new too.
+    writeFilesAtomically([...extra.map((s) => ({ path: target.raw + s.rawSuffix, bytes: s.bytes })), { path: target.raw, bytes }]);
+  } else {
+    refuseStaleBase(encoding, extra.map((s) => s.section));
+    const dst = "inPlace" in target ? encoding.path : target.inElf;
+    // The ELF is re-read from disk by the writer.
+    const sections = [{ name: BTF_SECTION, data: bytes }, ...extra.map((s) => ({ name: s.section, data: s.bytes }))];
+    writeElfWithSections(encoding.path, dst, sections, { replaceAllocated: true });
+  }
+  if (encoding.tracing) {
+    const where = "raw" in target ? target.raw : `${"inPlace" in target ? encoding.path : target.inElf} (${BTF_SECTION})`;
+    encoding.trace(`wrote ${bytes.length} bytes of BTF to ${where}`, WriteBtfPlugin.name);
+    for (const s of extra) encoding.trace(`wrote ${s.bytes.length} bytes to ${"raw" in target ? target.raw + s.rawSuffix : s.section}`, WriteBtfPlugin.name);
   }
 }

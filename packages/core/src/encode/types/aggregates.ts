@@ -2,7 +2,7 @@
 // DW_AT_data_bit_offset, member locations as constants or DW_OP_plus_uconst expressions),
 // bitfields (BTF kind_flag), anonymous members, and declarations as FWD.
 import type { BtfMember } from "@btforge/btf";
-import { DW_AT, DW_OP, DW_TAG, type DieCursor } from "@btforge/dwarf";
+import { DW_AT, DW_OP, DW_TAG, type DieCursor, formName, opName } from "@btforge/dwarf";
 import { btforgeError } from "../../errors/btforge-error.js";
 import { type PackedRef, captureRef } from "../refs.js";
 import type { PendingAnnotation, UnitEncoder } from "./unit-encoder.js";
@@ -27,7 +27,9 @@ function memberByteOffset(u: UnitEncoder, c: DieCursor): number {
   if (constant !== undefined) return constant;
   const expr = c.block(DW_AT.data_member_location);
   if (expr !== undefined && expr.length > 0 && (expr[0] === DW_OP.plus_uconst || expr[0] === DW_OP.constu)) return uleb(expr, 1)[0];
-  throw btforgeError("DWARF_VALUE_OUT_OF_RANGE", ["the member location expression of", `at DIE 0x${c.offset.toString(16)}`], {
+  const what =
+    expr === undefined ? `in form ${formName(c.form(DW_AT.data_member_location)!)}` : expr.length === 0 ? "expression (empty)" : `expression ${opName(expr[0]!)}`;
+  throw btforgeError("DWARF_VALUE_OUT_OF_RANGE", [`member at DIE 0x${c.offset.toString(16)}: its location`, `${what} (not a constant offset)`], {
     location: u.location(c.offset),
   });
 }
@@ -109,7 +111,7 @@ export function encodeAggregate(u: UnitEncoder, c: DieCursor): boolean {
         const index = members.length;
         const [bitOffset, bitfieldSize] = memberBits(u, child);
         if (bitOffset + bitfieldSize > size * 8) {
-          throw btforgeError("DWARF_VALUE_OUT_OF_RANGE", [`member at DIE 0x${child.offset.toString(16)}: bit offset`, `${bitOffset} is past the end of its ${size}-byte ${what}`], {
+          throw btforgeError("DWARF_VALUE_OUT_OF_RANGE", [`member at DIE 0x${child.offset.toString(16)}: bit offset`, `${bitOffset} (past the end of its ${size}-byte ${what})`], {
             location: u.location(child.offset),
           });
         }

@@ -8,8 +8,9 @@ import { btforgeError } from "../../errors/btforge-error.js";
 import { IntList } from "../int-list.js";
 import { isCLanguage, languageName } from "../languages.js";
 import { isValidIdentifier } from "../names.js";
-import { type PackedRef, VOID_REF, refOffset, refSectionOf } from "../refs.js";
+import { type PackedRef, VOID_REF, packRef, refOffset, refSectionOf } from "../refs.js";
 import { describeDie } from "./describe-die.js";
+import { aliasLoopError } from "./loop-error.js";
 import type { TypeSession } from "./session.js";
 import { TYPE_ENCODERS } from "./tag-encoders.js";
 
@@ -305,7 +306,13 @@ export class UnitEncoder {
       this.session.defer(id, slot, this.endRef, from);
       return undefined;
     }
-    if (r === LOOP) throw btforgeError("TYPE_LOOP", [`DIE 0x${from.toString(16)} → … (qualifiers without a type)`], { location: this.location(from) });
+    if (r === LOOP) {
+      const start = packRef(this.unit.section, this.unit.offset + rel);
+      throw (
+        aliasLoopError(this.session, start, this.file, this.location(from)) ??
+        btforgeError("TYPE_LOOP", [`DIE 0x${from.toString(16)} → … (more than 64 types with no BTF type of their own in a row)`], { location: this.location(from) })
+      );
+    }
     this.notAType(from, `DIE 0x${this.endOffset.toString(16)}`, describeDie(this.file, this.unit, this.endOffset));
     return 0;
   }
