@@ -160,8 +160,8 @@ export function formatEncodeReport(report: EncodeReport, options: { verbose?: bo
       : btf.types === 0 && report.base === null
         ? "not written (no types)"
         : "not written (no -o, --in-place or --elf-out)";
-  const on = report.base ? `, split BTF on ${report.base}` : "";
-  const lines = [`${report.file}: profile ${report.profile}${on}, ${head}`, "", kindTable(btf), ""];
+  const lines = [`${report.file}: profile ${report.profile}, ${head}`, "", kindTable(btf), ""];
+  if (report.base) lines.push(`split BTF on ${report.base}`);
   const layout = btf.layoutBytes > 0 ? `, kind layout ${btf.layoutBytes}` : "";
   lines.push(`bytes: header ${btf.headerBytes}, types ${btf.typeBytes}, strings ${btf.stringBytes}${layout}, total ${btf.totalBytes}`);
   if (report.dedup) {
