@@ -77,7 +77,7 @@ describe.skipIf(skip)("btforge encode -B", () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr.trimEnd().split("\n")).toEqual([
-      `btforge: ${file("module.o")}: feature distilled_base works on split BTF and no base was given: encode with -B/--base FILE (the vmlinux the module is built against)`,
+      `btforge: ${file("module.o")}: feature distilled_base works on split BTF and no base was given: encode with -B/--base FILE (btforge-pahole: --btf_base FILE), the vmlinux the module is built against`,
     ]);
     expect(existsSync(file("none.btf"))).toBe(false);
   });

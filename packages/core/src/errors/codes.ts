@@ -65,7 +65,7 @@ export const messages = {
   /** lang_exclude names a language pahole has no name for. */
   UNKNOWN_LANGUAGE: (name: string, known: readonly string[]) => `lang_exclude: unknown language ${q(name)} (pahole's names: ${known.join(", ")})`,
   /** A feature that works on split BTF (distilled_base) asked for without a base. */
-  FEATURE_NEEDS_BASE: (feature: string) => `feature ${feature} works on split BTF and no base was given: encode with -B/--base FILE (the vmlinux the module is built against)`,
+  FEATURE_NEEDS_BASE: (feature: string) => `feature ${feature} works on split BTF and no base was given: encode with -B/--base FILE (btforge-pahole: --btf_base FILE), the vmlinux the module is built against`,
   /** An ELF with a .BTF.base section from an earlier encode, about to get a .BTF that is not split on it. */
   STALE_BTF_BASE: () =>
     "a distilled base from an earlier encode is there, and libbpf would read the new .BTF against it: encode with the distilled_base feature, or remove the section first (objcopy --remove-section .BTF.base)",
