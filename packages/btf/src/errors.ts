@@ -14,7 +14,9 @@ export type BtfErrorCode =
   | "BTF_OPAQUE_KIND" // an operation that must understand a kind known only from the layout section
   | "BTF_BAD_TYPE_ID" // a type id outside the table
   | "BTF_BAD_ARGUMENT" // a builder call with an impossible value (vlen too big, wrong word count, ...)
-  | "BTF_KIND_REGISTERED"; // registering a kind number or name twice
+  | "BTF_KIND_REGISTERED" // registering a kind number or name twice
+  | "BTF_DISTILL" // a split BTF whose base cannot be distilled (it refers to a base kind a distilled base cannot hold)
+  | "BTF_RELOCATE"; // a split BTF on a distilled base that cannot be moved onto the given base
 
 export interface BtfLocation {
   /** The file the blob came from, when the caller named it. */

@@ -28,6 +28,10 @@ export { parseBtf, type ParseBtfOptions } from "./parse.js";
 export { writeBtf, type WriteBtfOptions } from "./write.js";
 export { dumpRaw, dumpRawBytes, dumpRawType, type DumpRawOptions } from "./dump.js";
 export { mergeSplitBtf } from "./merge.js";
+export { distillBase, type DistilledBtf } from "./distill.js";
+export { relocateSplitBtf, type RelocatedBtf } from "./relocate.js";
+export { copyType } from "./copy-type.js";
+export { forEachStringRef, NAME_SLOT } from "./string-refs.js";
 export { resolveTypeSize } from "./type-size.js";
 // Offline validator and kernel check (validate helper).
 export {

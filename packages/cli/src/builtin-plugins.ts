@@ -8,6 +8,7 @@ export function registerBuiltinPlugins(): void {
   registerPlugin("dedup", () => import("@btforge/plugin-dedup"));
   registerPlugin("percpu-vars", () => import("@btforge/plugin-percpu"));
   registerPlugin("global-vars", () => import("@btforge/plugin-global-vars"));
+  registerPlugin("distilled-base", () => import("@btforge/plugin-distilled-base"));
 }
 
 registerBuiltinPlugins();

@@ -93,7 +93,7 @@ describe("btforge encode", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as Report;
-    expect(Object.keys(report)).toEqual(["file", "profile", "ok", "output", "btf", "dedup", "types", "functions", "variables", "validation", "warnings", "timings", "error"]);
+    expect(Object.keys(report)).toEqual(["file", "profile", "ok", "output", "base", "btf", "dedup", "distilledBase", "types", "functions", "variables", "validation", "warnings", "timings", "error"]);
     expect(Object.keys(report.btf)).toEqual(["types", "kinds", "headerBytes", "typeBytes", "stringBytes", "layoutBytes", "totalBytes", "vars", "datasecs"]);
     expect(report).toMatchObject({ ok: true, output: { kind: "raw", path: out }, validation: { ok: true, problems: 0 }, error: null });
     const { text, ...peer } = bpftool(out);

@@ -33,7 +33,7 @@ export { loadConfig, type LoadConfigOptions } from "./config/load.js";
 export { emptyConfig, NO_FEATURES, type PluginEntry, type ResolvedConfig } from "./config/resolved.js";
 export { CONFIG_SCHEMA_PATH, configProblems, type ConfigFile, type FeatureSwitch, type Features, type PluginReference } from "./config/schema.js";
 export { isProfileName, listProfiles, PROFILES_DIR, profileFile } from "./config/profiles.js";
-export { featurePlugins, isFeatureSupported, PAHOLE_DEFAULT_FEATURES, PAHOLE_FEATURES, unsupportedFeatures } from "./config/features.js";
+export { featurePlugins, PAHOLE_DEFAULT_FEATURES, PAHOLE_FEATURES } from "./config/features.js";
 export { pluginEntries, resolvePlugins } from "./config/resolve-plugins.js";
 export { CORE_PLUGINS, registerPlugin, registeredPluginNames, type PluginSource } from "./plugins/registry.js";
 export { ElfLoaderPlugin } from "./plugins/elf-loader.js";
@@ -43,9 +43,10 @@ export { checkInputFile } from "./io/input-file.js";
 // dwarf-stats reports through core: the CLI depends on core alone.
 export { dwarfStats, type DwarfStats } from "@btforge/dwarf";
 export { DieTypes, DIE_TYPES_ARTIFACT, NO_TYPE, dieTypesOf, refSection } from "./encode/die-types.js";
-export { WriteBtfPlugin, BTF_SECTION, writeEncodedBtf, type WriteTarget } from "./plugins/write-btf.js";
-export { VerifyBtfPlugin, encodedBytes } from "./plugins/verify-btf.js";
-export { writeFileAtomically } from "./io/atomic-write.js";
+export { WriteBtfPlugin, BTF_SECTION, BTF_BASE_SECTION, writeEncodedBtf, type WriteTarget } from "./plugins/write-btf.js";
+export { addOutputSection, outputSections, OUTPUT_SECTIONS_ARTIFACT, type OutputSection } from "./output-sections.js";
+export { VerifyBtfPlugin, encodedBytes, isEmptyBtf } from "./plugins/verify-btf.js";
+export { writeFileAtomically, writeFilesAtomically } from "./io/atomic-write.js";
 // The variable emitter (VARs and DATASECs of the sections plugins include).
 export { VariablesPlugin, VARIABLES_STAGE, encodeVariables } from "./encode/variables/plugin.js";
 export { isVariableCandidate, type VariableCandidate } from "./encode/variables/select.js";

@@ -29,7 +29,8 @@ export function typesKey(encoder: Encoder): string {
   const f = encoder.config.features;
   const taps = (encoder.hooks.types as unknown as { taps: { name: string }[] }).taps.map((t) => t.name);
   const configured = encoder.config.plugins.map((p) => (p.instance ? { instance: ++instanceCount } : { ref: p.ref, dir: p.baseDir, options: p.options ?? null }));
-  return JSON.stringify({ float: f.float, enum64: f.enum64, force: f.encode_force, taps, configured });
+  const langExclude = [...new Set(f.lang_exclude.map((l) => l.toLowerCase()))].sort();
+  return JSON.stringify({ float: f.float, enum64: f.enum64, force: f.encode_force, langExclude, taps, configured });
 }
 
 /** A snapshot of an encoding whose types phase just ended (RunOptions.afterTypes is the moment). */

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { ConfigError, exitCodeFor, featurePlugins, formatError, isFeatureSupported, loadConfig, NO_FEATURES, PAHOLE_FEATURES, PROFILES_DIR } from "@btforge/core";
+import { ConfigError, exitCodeFor, featurePlugins, formatError, loadConfig, NO_FEATURES, PAHOLE_FEATURES, PROFILES_DIR } from "@btforge/core";
 
 const root = mkdtempSync(join(tmpdir(), "btforge-config-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -126,7 +126,7 @@ describe("profiles and extends", () => {
 
   test("an unknown profile lists the known ones", async () => {
     const err = await problems(project({ "btforge.config.json": { extends: "nope" } }));
-    expect(err.problems).toEqual(['btforge.config.json: unknown profile "nope" (known: all-globals, default, kernel-6.1, kernel-6.8, kernel-7.0, minimal, pahole-1.24, percpu)']);
+    expect(err.problems).toEqual(['btforge.config.json: unknown profile "nope" (known: all-globals, default, extmod, kernel-6.1, kernel-6.8, kernel-7.0, minimal, pahole-1.24, percpu)']);
   });
 });
 
@@ -175,8 +175,21 @@ describe("merge", () => {
     expect(featurePlugins({ ...NO_FEATURES })).toEqual([]);
     expect(featurePlugins({ ...NO_FEATURES, dedup: true, var: true, decl_tag: true }).map((p) => p.plugin)).toEqual(["dedup", "decl-tag", "percpu-vars"]);
     expect(featurePlugins({ ...NO_FEATURES, global_var: true })).toEqual([{ plugin: "global-vars", feature: "global_var" }]);
+    expect(featurePlugins({ ...NO_FEATURES, distilled_base: true })).toEqual([{ plugin: "distilled-base", feature: "distilled_base" }]);
     // global_var covers the per-CPU section: its options decide there too.
     expect(featurePlugins({ ...NO_FEATURES, var: true, global_var: true })).toEqual([{ plugin: "global-vars", feature: "global_var" }]);
+  });
+
+  test("lang_exclude: pahole's language names in any case; the default profile leaves Rust out as the kernel's build does; an unknown name exits 2", async () => {
+    expect((await loadConfig({ cwd: project({}), search: false })).features.lang_exclude).toEqual(["rust"]);
+    const ok = await loadConfig({ cwd: project({ "btforge.config.json": { features: { lang_exclude: ["Rust", "c++14", "ASM", "go"] } } }) });
+    expect(ok.features.lang_exclude).toEqual(["Rust", "c++14", "ASM", "go"]);
+    const cleared = await loadConfig({ cwd: project({ "btforge.config.json": { features: { lang_exclude: [] } } }) });
+    expect(cleared.features.lang_exclude).toEqual([]);
+    const err = await problems(project({ "btforge.config.json": { features: { lang_exclude: ["rust", "cobol"] } } }));
+    expect(err.code).toBe("UNKNOWN_LANGUAGE");
+    expect(err.problems[0]).toMatch(/^lang_exclude: unknown language "cobol" \(pahole's names: c89, c, ada83, c\+\+, cobol74, .*, rust, .*, asm\)$/);
+    expect(exitCodeFor(err)).toBe(2);
   });
 
   test("the feature names are pahole's --btf_features, every one known to the schema", async () => {
@@ -185,12 +198,4 @@ describe("merge", () => {
     for (const f of PAHOLE_FEATURES) expect(config.features[f], f).toBe(false);
   });
 
-  test("a feature btforge does not carry out yet is an error, never a silent no-op", async () => {
-    const unsupported = PAHOLE_FEATURES.filter((f) => !isFeatureSupported(f));
-    if (unsupported.length === 0) return console.warn("every pahole feature is supported: nothing to refuse");
-    const err = await problems(project({ "btforge.config.json": { features: { [unsupported[0]!]: true } } }));
-    expect(err.code).toBe("FEATURE_UNSUPPORTED");
-    expect(err.problems).toEqual([`feature ${unsupported[0]} is not supported yet`]);
-    expect(exitCodeFor(err)).toBe(2);
-  });
 });

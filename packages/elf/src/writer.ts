@@ -1,9 +1,10 @@
-// Writes a copy of an ELF file with one non-allocated SHT_PROGBITS section added or replaced (as
-// `pahole -J` adds ".BTF"). Every other section keeps its bytes and its file offset: the file is
-// copied up to the end of the last section still in use, then a grown section name table when the
-// name is new, the new section's data, and a new section header table are appended. Nothing
-// allocated moves, so program headers stay valid. The copy is written to a temporary file in the
-// destination's folder and renamed over the destination, so no reader ever sees half a file.
+// Writes a copy of an ELF file with non-allocated SHT_PROGBITS sections added or replaced (as
+// `pahole -J` adds ".BTF", and ".BTF.base" beside it for a distilled base). Every other section
+// keeps its bytes and its file offset: the file is copied up to the end of the last section still
+// in use, then a grown section name table when a name is new, the new sections' data in the order
+// given, and a new section header table are appended. Nothing allocated moves, so program headers
+// stay valid. The copy is written to a temporary file in the destination's folder and renamed over
+// the destination, so no reader ever sees half a file, nor one section new and the other old.
 import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -18,6 +19,22 @@ const COPY_CHUNK = 8 << 20;
 const DATA_ALIGN = 8;
 const NEW_SECTION_ALIGN = 4;
 
+/** One section to add (or replace, when the file has a section of that name). */
+export interface SectionData {
+  readonly name: string;
+  readonly data: Uint8Array;
+}
+
+/** Where one written section goes. */
+interface Placed {
+  /** Index in the section header table: an existing section's, or a new one past the old table. */
+  index: number;
+  /** Offset of the name in the (possibly grown) name table; -1 keeps the existing name. */
+  nameOffset: number;
+  dataOffset: number;
+  size: number;
+}
+
 /** Where each part of the new file goes. */
 interface Plan {
   header: ElfHeader;
@@ -25,13 +42,12 @@ interface Plan {
   shstrndx: number;
   /** Bytes of the source copied unchanged (apart from the ELF header fields patched afterwards). */
   prefixEnd: number;
-  dataOffset: number;
-  /** The section name table, when it had to grow to hold the new name. */
+  /** The section name table, when it had to grow to hold new names. */
   names?: { bytes: Uint8Array; offset: number };
-  nameOffset: number;
+  placed: Placed[];
+  /** Sections in the new table: the old ones plus those added. */
+  count: number;
   tableOffset: number;
-  /** Index of the added or replaced section. */
-  target: number;
 }
 
 export interface WriteSectionOptions {
@@ -45,17 +61,28 @@ export interface WriteSectionOptions {
 }
 
 export function writeElfWithSection(srcPath: string, dstPath: string, sectionName: string, data: Uint8Array, options: WriteSectionOptions = {}): void {
-  if (sectionName === "" || sectionName.includes("\0")) throw elfError("ELF_WRITE", dstPath, `invalid section name ${JSON.stringify(sectionName)}`);
+  writeElfWithSections(srcPath, dstPath, [{ name: sectionName, data }], options);
+}
+
+/** Adds or replaces every section of `sections` in one rewrite of `srcPath` into `dstPath` (which may be the same file). */
+export function writeElfWithSections(srcPath: string, dstPath: string, sections: readonly SectionData[], options: WriteSectionOptions = {}): void {
+  const seen = new Set<string>();
+  for (const { name } of sections) {
+    if (name === "" || name.includes("\0")) throw elfError("ELF_WRITE", dstPath, `invalid section name ${JSON.stringify(name)}`);
+    if (seen.has(name)) throw elfError("ELF_WRITE", dstPath, `section ${name} is given twice`);
+    seen.add(name);
+  }
+  if (sections.length === 0) throw elfError("ELF_WRITE", dstPath, "no section to write");
   const source = new FileSource(srcPath);
   try {
-    const plan = planLayout(source, sectionName, data.length, options);
+    const plan = planLayout(source, sections, options);
     const tmpPath = join(dirname(dstPath), `.${basename(dstPath)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
     writeAtomically(tmpPath, dstPath, fstatSync(source.fd()).mode & 0o7777, (fd) => {
       copyPrefix(source, fd, plan.prefixEnd);
       writeSync(fd, patchedHeader(source, plan), 0, undefined, 0);
-      writeSync(fd, data, 0, data.length, plan.dataOffset);
       if (plan.names) writeSync(fd, plan.names.bytes, 0, plan.names.bytes.length, plan.names.offset);
-      const table = sectionHeaderTable(source, plan, data.length);
+      sections.forEach(({ data }, i) => writeSync(fd, data, 0, data.length, plan.placed[i]!.dataOffset));
+      const table = sectionHeaderTable(source, plan);
       writeSync(fd, table, 0, table.length, plan.tableOffset);
     });
   } finally {
@@ -63,50 +90,62 @@ export function writeElfWithSection(srcPath: string, dstPath: string, sectionNam
   }
 }
 
-function planLayout(source: FileSource, name: string, dataSize: number, options: WriteSectionOptions): Plan {
+function planLayout(source: FileSource, wanted: readonly SectionData[], options: WriteSectionOptions): Plan {
   const file = source.name;
   const header = readHeader(source);
   const { sections, shstrndx } = readSectionTable(source, header);
   if (sections.length === 0 || shstrndx === SHN.UNDEF) throw elfError("ELF_WRITE", file, "has no section header table or no section name table to add a section to");
-  const existing = sections.find((s) => s.name === name);
-  if (existing) checkReplaceable(file, existing, sections, shstrndx, options);
+  const existing = wanted.map(({ name }) => sections.find((s) => s.name === name));
+  existing.forEach((s) => s && checkReplaceable(file, s, sections, shstrndx, options));
   const oldNames = source.read(sections[shstrndx]!.offset, sections[shstrndx]!.size, "the section name table").bytes;
-  const nameOffset = existing ? -1 : findString(oldNames, name);
-  const growNames = !existing && nameOffset < 0;
 
+  // New names: reuse a suffix already in the table, else append them to a grown copy.
+  let grown = oldNames.length;
+  const appended: string[] = [];
+  const nameOffsets = wanted.map(({ name }, i) => {
+    if (existing[i]) return -1;
+    const found = findString(oldNames, name);
+    if (found >= 0) return found;
+    const at = grown;
+    appended.push(name);
+    grown += Buffer.byteLength(name) + 1;
+    return at;
+  });
+  const growNames = appended.length > 0;
+
+  const replaced = new Set(existing.filter((s): s is ElfSection => s !== undefined));
   let prefixEnd = ehdrLayout(header.is64).size;
   if (header.phnum > 0) prefixEnd = Math.max(prefixEnd, header.phoff + header.phnum * header.phentsize);
   for (const s of sections) {
-    if (s.type === SHT.NULL || s.type === SHT.NOBITS || s === existing || (growNames && s.index === shstrndx)) continue;
+    if (s.type === SHT.NULL || s.type === SHT.NOBITS || replaced.has(s) || (growNames && s.index === shstrndx)) continue;
     prefixEnd = Math.max(prefixEnd, s.offset + s.size);
   }
   // The grown name table goes before the data, so that replacing the data later finds it last in
   // the file and reuses its place instead of leaving a hole.
   let names: Plan["names"];
   if (growNames) {
-    const bytes = new Uint8Array(oldNames.length + Buffer.byteLength(name) + 1);
+    const bytes = new Uint8Array(grown);
     bytes.set(oldNames);
-    bytes.set(Buffer.from(name), oldNames.length);
+    let at = oldNames.length;
+    for (const name of appended) {
+      bytes.set(Buffer.from(name), at);
+      at += Buffer.byteLength(name) + 1;
+    }
     names = { bytes, offset: prefixEnd };
   }
-  const dataOffset = align(prefixEnd + (names?.bytes.length ?? 0), DATA_ALIGN);
-  const end = dataOffset + dataSize;
+  let end = prefixEnd + (names?.bytes.length ?? 0);
+  let nextIndex = sections.length;
+  const placed = wanted.map(({ data }, i): Placed => {
+    const dataOffset = align(end, DATA_ALIGN);
+    end = dataOffset + data.length;
+    return { index: existing[i] ? existing[i]!.index : nextIndex++, nameOffset: nameOffsets[i]!, dataOffset, size: data.length };
+  });
   const layout = shdrLayout(header.is64);
   const tableOffset = align(end, header.is64 ? 8 : 4);
-  const count = sections.length + (existing ? 0 : 1);
+  const count = nextIndex;
   const fileEnd = tableOffset + count * layout.size;
-  if (!header.is64 && fileEnd > 0xffffffff) throw elfError("ELF_WRITE", file, `adding ${dataSize} bytes would make the ELF32 file larger than 4 GiB`);
-  return {
-    header,
-    sections,
-    shstrndx,
-    prefixEnd,
-    dataOffset,
-    names,
-    nameOffset: existing ? -1 : growNames ? oldNames.length : nameOffset,
-    tableOffset,
-    target: existing ? existing.index : sections.length,
-  };
+  if (!header.is64 && fileEnd > 0xffffffff) throw elfError("ELF_WRITE", file, `adding ${end - prefixEnd} bytes would make the ELF32 file larger than 4 GiB`);
+  return { header, sections, shstrndx, prefixEnd, names, placed, count, tableOffset };
 }
 
 /** Only a plain section that nothing refers to can be swapped for new bytes (allocated ones on request). */
@@ -134,16 +173,14 @@ function patchedHeader(source: FileSource, plan: Plan): Uint8Array {
   const layout = ehdrLayout(plan.header.is64);
   const bytes = source.read(0, layout.size, "the ELF header").bytes;
   const fields = new Fields(bytes, plan.header.littleEndian);
-  const count = plan.sections.length + (plan.target === plan.sections.length ? 1 : 0);
   fields.set(0, layout.shoff, plan.tableOffset);
-  fields.set(0, layout.shnum, count >= SHN.LORESERVE ? 0 : count);
+  fields.set(0, layout.shnum, plan.count >= SHN.LORESERVE ? 0 : plan.count);
   return bytes;
 }
 
-function sectionHeaderTable(source: FileSource, plan: Plan, dataSize: number): Uint8Array {
-  const { header, sections } = plan;
+function sectionHeaderTable(source: FileSource, plan: Plan): Uint8Array {
+  const { header, sections, count } = plan;
   const layout = shdrLayout(header.is64);
-  const count = sections.length + (plan.target === sections.length ? 1 : 0);
   const table = new Uint8Array(count * layout.size);
   table.set(source.read(header.shoff, sections.length * layout.size, "the section header table").bytes);
   const fields = new Fields(table, header.littleEndian);
@@ -154,21 +191,23 @@ function sectionHeaderTable(source: FileSource, plan: Plan, dataSize: number): U
     fields.set(base, layout.offset, plan.names.offset);
     fields.set(base, layout.size_, plan.names.bytes.length);
   }
-  const base = plan.target * layout.size;
-  if (plan.nameOffset >= 0) fields.set(base, layout.name, plan.nameOffset);
-  fields.set(base, layout.type, SHT.PROGBITS);
-  // A replaced allocated section keeps its address, flags and alignment (as libelf does for pahole).
-  const keepPlacement = plan.target < sections.length && (sections[plan.target]!.flags & SHF.ALLOC) !== 0n;
-  if (!keepPlacement) {
-    fields.set(base, layout.flags, 0);
-    fields.set(base, layout.addr, 0);
-    fields.set(base, layout.addralign, NEW_SECTION_ALIGN);
+  for (const p of plan.placed) {
+    const base = p.index * layout.size;
+    if (p.nameOffset >= 0) fields.set(base, layout.name, p.nameOffset);
+    fields.set(base, layout.type, SHT.PROGBITS);
+    // A replaced allocated section keeps its address, flags and alignment (as libelf does for pahole).
+    const keepPlacement = p.index < sections.length && (sections[p.index]!.flags & SHF.ALLOC) !== 0n;
+    if (!keepPlacement) {
+      fields.set(base, layout.flags, 0);
+      fields.set(base, layout.addr, 0);
+      fields.set(base, layout.addralign, NEW_SECTION_ALIGN);
+    }
+    fields.set(base, layout.offset, p.dataOffset);
+    fields.set(base, layout.size_, p.size);
+    fields.set(base, layout.link, 0);
+    fields.set(base, layout.info, 0);
+    fields.set(base, layout.entsize, 0);
   }
-  fields.set(base, layout.offset, plan.dataOffset);
-  fields.set(base, layout.size_, dataSize);
-  fields.set(base, layout.link, 0);
-  fields.set(base, layout.info, 0);
-  fields.set(base, layout.entsize, 0);
   return table;
 }
 

@@ -1,13 +1,14 @@
-// writeElfWithSection: the added section as readelf and objcopy see it, every other section's
-// bytes and place unchanged, replacement in place, extended numbering, and failures that leave the
-// source untouched and no temporary file behind.
+// writeElfWithSection(s): the added section as readelf and objcopy see it, every other section's
+// bytes and place unchanged, replacement in place, several sections in one rewrite (.BTF with
+// .BTF.base), extended numbering, and failures that leave the source untouched and no temporary
+// file behind.
 import { spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, test } from "vitest";
-import { EM, ElfError, ElfFile, SHT, writeElfWithSection } from "@btforge/elf";
+import { EM, ElfError, ElfFile, SHT, writeElfWithSection, writeElfWithSections } from "@btforge/elf";
 import { buildElf } from "./elf-builder.js";
 import { firstMissing, skipBecause, toolMissing } from "../../../test/support/tools.js";
 import { peerSections, readelfMissing } from "./readelf.js";
@@ -151,6 +152,66 @@ describe.skipIf(skipBecause(readelfMissing, "writer tests against readelf"))("ad
     expect(after.readSection(".BTF")).toEqual(btfLike(64, 5));
     expect(readelfRun(["-S", dst]).stderr).toBe("");
   }, 60_000);
+});
+
+describe.skipIf(readelfMissing)("several sections in one rewrite (.BTF and .BTF.base)", () => {
+  test("both added in the order given, readelf sees both, every other section unchanged", () => {
+    const dir = freshDir();
+    const dst = join(dir, "out.o");
+    const src = fixture(objects[0]!);
+    writeElfWithSections(src, dst, [
+      { name: ".BTF", data: btfLike(700, 1) },
+      { name: ".BTF.base", data: btfLike(99, 2) },
+    ]);
+    expect(readdirSync(dir)).toEqual(["out.o"]);
+    expect(readelfRun(["-a", dst]).stderr).toBe("");
+    const before = ElfFile.open(src);
+    const after = ElfFile.open(dst);
+    expect(after.sections.length).toBe(before.sections.length + 2);
+    expect(after.sections.slice(-2).map((s) => s.name)).toEqual([".BTF", ".BTF.base"]);
+    expect(peerHexDump(dst, ".BTF")).toEqual(btfLike(700, 1));
+    expect(peerHexDump(dst, ".BTF.base")).toEqual(btfLike(99, 2));
+    for (const name of [".BTF", ".BTF.base"]) expect(peerSections(dst).find((s) => s.name === name)).toMatchObject({ type: SHT.PROGBITS, flags: "", addr: 0n });
+    expectOthersUnchanged(before, after, ".BTF", dst);
+  });
+
+  test("one replaced and one added; rewriting both again keeps indexes and file size", () => {
+    const dir = freshDir();
+    const file = join(dir, "sample.o");
+    copyFileSync(repo("test/sample/sample.o"), file);
+    writeElfWithSection(file, file, ".BTF", btfLike(300, 1));
+    const btfIndex = ElfFile.open(file).findSection(".BTF")!.index;
+    writeElfWithSections(file, file, [
+      { name: ".BTF", data: btfLike(500, 2) },
+      { name: ".BTF.base", data: btfLike(60, 3) },
+    ]);
+    const first = ElfFile.open(file);
+    expect(first.findSection(".BTF")!.index).toBe(btfIndex);
+    const baseIndex = first.findSection(".BTF.base")!.index;
+    const size = statSync(file).size;
+    writeElfWithSections(file, file, [
+      { name: ".BTF", data: btfLike(500, 4) },
+      { name: ".BTF.base", data: btfLike(60, 5) },
+    ]);
+    const again = ElfFile.open(file);
+    expect(statSync(file).size).toBe(size);
+    expect(again.sections.length).toBe(first.sections.length);
+    expect([again.findSection(".BTF")!.index, again.findSection(".BTF.base")!.index]).toEqual([btfIndex, baseIndex]);
+    expect(peerHexDump(file, ".BTF")).toEqual(btfLike(500, 4));
+    expect(peerHexDump(file, ".BTF.base")).toEqual(btfLike(60, 5));
+    expect(readdirSync(dir)).toEqual(["sample.o"]);
+  });
+
+  test("a refused section leaves the file as it was: nothing of the other is written", () => {
+    const dir = freshDir();
+    const file = join(dir, "sample.o");
+    copyFileSync(repo("test/sample/sample.o"), file);
+    const original = readFileSync(file);
+    expect(() => writeElfWithSections(file, file, [{ name: ".BTF", data: btfLike(8, 1) }, { name: ".text", data: btfLike(8, 2) }])).toThrow(/section \.text: cannot replace/);
+    expect(() => writeElfWithSections(file, file, [{ name: ".BTF", data: btfLike(8, 1) }, { name: ".BTF", data: btfLike(8, 2) }])).toThrow(/\.BTF is given twice/);
+    expect(readFileSync(file).equals(original)).toBe(true);
+    expect(readdirSync(dir)).toEqual(["sample.o"]);
+  });
 });
 
 describe("failures leave the source untouched and no temporary file", () => {

@@ -33,6 +33,11 @@ export interface KindDescriptor {
   /** Calls `visit` with the index of every trailing word that holds a type id. */
   trailingTypeRefs?(table: BtfTypeStore, id: number, visit: (wordIndex: number) => void): void;
   /**
+   * Calls `visit` with the index of every trailing word that holds a string offset (a plugin kind
+   * with named records); without it the trailing words hold none. Built-in kinds: ../string-refs.ts.
+   */
+  trailingStringRefs?(table: BtfTypeStore, id: number, visit: (wordIndex: number) => void): void;
+  /**
    * The `bpftool btf dump` raw text for the type after its `[id] KIND 'name'` prefix,
    * including member lines ("\n\t..."), without the final newline.
    */

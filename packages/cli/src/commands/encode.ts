@@ -127,7 +127,7 @@ async function encode(files: string[], options: EncodeOptions, command: Command)
       const failed = capture.encoding;
       if (failed && failedAfterTypes(error)) {
         context.reportDiagnostics(failed);
-        reports.push(encodeReport(failed, { output: null, totalMs: performance.now() - started, error: error.message }));
+        reports.push(encodeReport(failed, { output: null, base: options.base, totalMs: performance.now() - started, error: error.message }));
       }
       if (files.length === 1) {
         printReports(reports, options, verbose, false);
@@ -140,7 +140,7 @@ async function encode(files: string[], options: EncodeOptions, command: Command)
     }
     try {
       context.reportDiagnostics(encoding);
-      reports.push(encodeReport(encoding, { output: destination?.output ?? null, totalMs: performance.now() - started }));
+      reports.push(encodeReport(encoding, { output: destination?.output ?? null, base: options.base, totalMs: performance.now() - started }));
     } finally {
       encoding.close();
     }
@@ -161,10 +161,13 @@ The --json document (keys in this order; an array of them when several inputs we
   file, profile          the input and the configuration's name
   ok                     false when the run failed after its types were built (the error is in "error")
   output                 {kind: "raw"|"in-place"|"elf", path} or null when nothing was written
+  base                   the -B file, or null
   btf                    {types, kinds: {KIND: count}, headerBytes, typeBytes, stringBytes, totalBytes,
                           vars, datasecs: {SECTION: entries}}
   dedup                  {typesBefore, typesAfter, stringBytesBefore, stringBytesAfter, ms} or null
-  types                  the types phase: {units, perKind, types, crossUnitRefs, ms} or null
+  distilledBase          {fullBaseTypes, baseTypes, baseBytes, splitTypesBefore, splitTypesAfter, ms, written}
+                         (distilled_base: .BTF.base beside .BTF, or FILE.base beside raw -o FILE) or null
+  types                  the types phase: {units, excludedUnits, perKind, types, crossUnitRefs, ms} or null
   functions              the function encoder: {candidates, states, encoded, elfFunctions, skipped: {REASON: n},
                           kfuncs, kfuncTags, arenaTags, ms} or null
   variables              the variable emitter's report (artifact "variables") or null

@@ -8,13 +8,11 @@ import {
   type EncoderPlugin,
   exitCodeFor,
   formatError,
-  isFeatureSupported,
   PAHOLE_FEATURES,
   readBtfFile,
   type ResolvedConfig,
   resolvePlugins,
   toBtforgeError,
-  unsupportedFeatures,
   VerifyBtfPlugin,
   WriteBtfPlugin,
 } from "@btforge/core";
@@ -47,8 +45,6 @@ export function paholeConfig(request: PaholeRequest): ResolvedConfig {
 
 async function encode(request: PaholeRequest): Promise<void> {
   const config = paholeConfig(request);
-  const unsupported = unsupportedFeatures(config.features);
-  if (unsupported.length > 0) throw btforgeError("FEATURE_UNSUPPORTED", [unsupported]);
   const base = request.base === undefined ? undefined : readBtfFile(request.base);
   const trace = request.verbose ? (line: string) => process.stderr.write(`btforge-pahole: ${line}\n`) : undefined;
   if (trace && request.ignoredFeatures.length > 0) trace(`ignoring unknown features: ${request.ignoredFeatures.join(", ")}`);
@@ -73,7 +69,7 @@ export async function paholeMain(argv: readonly string[]): Promise<number> {
         process.stdout.write(`${reportedVersion()}\n`);
         return 0;
       case "supported_features":
-        process.stdout.write(`${PAHOLE_FEATURES.filter(isFeatureSupported).join(",")}\n`);
+        process.stdout.write(`${PAHOLE_FEATURES.join(",")}\n`);
         return 0;
       case "help":
         process.stdout.write(HELP);

@@ -1,9 +1,15 @@
 // Which pahole version btforge-pahole says it is. A kernel build turns `pahole --version` into
 // CONFIG_PAHOLE_VERSION and chooses its flags by it (scripts/pahole-flags.sh, scripts/Makefile.btf,
 // init/Kconfig's PAHOLE_HAS_*), so the number is a promise: btforge reports the highest version
-// whose kernel-visible features it carries out, and no higher. As features land, the number rises
-// by itself.
-import { type Features, isFeatureSupported } from "@btforge/core";
+// whose kernel-visible features it carries out, and no higher. Every feature the configuration can
+// name is carried out today; one added to the vocabulary before it works must be left out of
+// `carriedOut`, and the version then falls back by itself.
+import { type Features, NO_FEATURES } from "@btforge/core";
+
+/** Whether btforge carries out a feature: every one its configuration can name. */
+export function carriedOut(feature: keyof Features): boolean {
+  return feature in NO_FEATURES;
+}
 
 export interface VersionStep {
   /** pahole's version as the kernel writes it: 124 for v1.24. */
@@ -32,7 +38,7 @@ export const KERNEL_VISIBLE_STEPS: readonly VersionStep[] = [
 ];
 
 /** The highest version all of whose steps (and all earlier ones) btforge carries out. */
-export function reportedVersion(supported: (feature: keyof Features) => boolean = isFeatureSupported): number {
+export function reportedVersion(supported: (feature: keyof Features) => boolean = carriedOut): number {
   let version = KERNEL_VISIBLE_STEPS[0]!.version;
   for (const step of KERNEL_VISIBLE_STEPS) {
     if (!step.needs.every(supported)) break;
@@ -47,6 +53,6 @@ export function versionString(version = reportedVersion()): string {
 }
 
 /** The step that holds the version back: the first one btforge does not carry out. */
-export function nextStep(supported: (feature: keyof Features) => boolean = isFeatureSupported): VersionStep | undefined {
+export function nextStep(supported: (feature: keyof Features) => boolean = carriedOut): VersionStep | undefined {
   return KERNEL_VISIBLE_STEPS.find((step) => !step.needs.every(supported));
 }

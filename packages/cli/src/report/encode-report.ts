@@ -1,7 +1,9 @@
 // The summary of one encoding, as `btforge encode` prints it (text) or emits it (--json): what the
 // BTF holds, what dedup did, the verdict, warnings and time per phase. Built from an Encoding that
 // succeeded, or from one that failed after its types were made (so a user sees what was produced).
-import type { Encoding } from "@btforge/core";
+import { type Encoding, isEmptyBtf } from "@btforge/core";
+// Types only: the plugin itself loads when a configuration asks for it.
+import type { DistilledBaseStats } from "@btforge/plugin-distilled-base";
 import { table } from "../output.js";
 import { type BtfSummary, summarizeBtf } from "./btf-summary.js";
 import { formatMs, plainData, roundMs } from "./format.js";
@@ -13,8 +15,15 @@ const VARIABLES_ARTIFACT = "variables";
 const TYPES_ARTIFACT = "types";
 const FUNCTIONS_ARTIFACT = "functions";
 const VALIDATION_ARTIFACT = "validation";
+const DISTILLED_BASE_ARTIFACT = "distilled-base";
 
 export type OutputTarget = { kind: "raw" | "in-place" | "elf"; path: string };
+
+/** The distilled-base plugin's figures, and where the base went. */
+export interface DistilledBaseFigures extends DistilledBaseStats {
+  /** Where the distilled base went: "OUT.btf.base" beside raw output, "ELF (.BTF.base)", or null when nothing was written. */
+  written: string | null;
+}
 
 export interface DedupFigures {
   typesBefore: number;
@@ -31,8 +40,11 @@ export interface EncodeReport {
   ok: boolean;
   /** Where the BTF was written; null when nothing was (no target, or the run failed). */
   output: OutputTarget | null;
+  /** The base BTF file (-B) of a split BTF, or null. */
+  base: string | null;
   btf: BtfSummary;
   dedup: DedupFigures | null;
+  distilledBase: DistilledBaseFigures | null;
   /** The types phase's figures (artifact "types": units, types per kind before dedup), as plain data; null when it did not run. */
   types: unknown;
   /** The function encoder's figures (artifact "functions": definitions, FUNCs, what was left out and why, kfunc tags); null without functions. */
@@ -53,6 +65,23 @@ function dedupFigures(value: unknown): DedupFigures | null {
   const keys = ["typesBefore", "typesAfter", "stringBytesBefore", "stringBytesAfter", "ms"] as const;
   if (!keys.every((k) => typeof v[k] === "number")) return null;
   return { typesBefore: v.typesBefore as number, typesAfter: v.typesAfter as number, stringBytesBefore: v.stringBytesBefore as number, stringBytesAfter: v.stringBytesAfter as number, ms: roundMs(v.ms as number) };
+}
+
+function distilledBaseFigures(value: unknown, output: OutputTarget | null): DistilledBaseFigures | null {
+  if (typeof value !== "object" || value === null) return null;
+  const v = value as Record<string, unknown>;
+  const keys = ["fullBaseTypes", "baseTypes", "baseBytes", "splitTypesBefore", "splitTypesAfter", "ms"] as const;
+  if (!keys.every((k) => typeof v[k] === "number")) return null;
+  const written = output === null ? null : output.kind === "raw" ? `${output.path}.base` : `${output.path} (.BTF.base)`;
+  return {
+    fullBaseTypes: v.fullBaseTypes as number,
+    baseTypes: v.baseTypes as number,
+    baseBytes: v.baseBytes as number,
+    splitTypesBefore: v.splitTypesBefore as number,
+    splitTypesAfter: v.splitTypesAfter as number,
+    ms: roundMs(v.ms as number),
+    written,
+  };
 }
 
 /** The BTF bytes VerifyBtfPlugin (or the write phase) serialized, when they were. */
@@ -78,6 +107,7 @@ export function phaseTimes(encoding: Encoding): Record<string, number> {
 
 export interface EncodeReportExtras {
   output: OutputTarget | null;
+  base?: string;
   totalMs: number;
   error?: string;
 }
@@ -90,9 +120,12 @@ export function encodeReport(encoding: Encoding, extras: EncodeReportExtras): En
     file: encoding.path,
     profile: encoding.profile,
     ok: extras.error === undefined,
-    output: extras.error === undefined ? extras.output : null,
+    // Nothing is written without types (write-btf says so in a warning).
+    output: extras.error === undefined && !isEmptyBtf(encoding) ? extras.output : null,
+    base: extras.base ?? null,
     btf: summarizeBtf(encoding.btf, encodedBytesOf(encoding)),
     dedup: dedupFigures(encoding.artifacts.get(DEDUP_ARTIFACT)),
+    distilledBase: distilledBaseFigures(encoding.artifacts.get(DISTILLED_BASE_ARTIFACT), extras.error === undefined && !isEmptyBtf(encoding) ? extras.output : null),
     types: types === undefined ? null : plainData(types),
     functions: functions === undefined ? null : plainData(functions),
     variables: variables === undefined ? null : plainData(variables),
@@ -135,10 +168,13 @@ export function formatEncodeReport(report: EncodeReport, options: { verbose?: bo
   const { btf } = report;
   const head = report.output
     ? `wrote ${btf.totalBytes} bytes to ${report.output.path} (${OUTPUT_WORDS[report.output.kind]})`
-    : report.ok
-      ? "not written (no -o, --in-place or --elf-out)"
-      : "not written";
+    : !report.ok
+      ? "not written"
+      : btf.types === 0 && report.base === null
+        ? "not written (no types)"
+        : "not written (no -o, --in-place or --elf-out)";
   const lines = [`${report.file}: profile ${report.profile}, ${head}`, "", kindTable(btf), ""];
+  if (report.base) lines.push(`split BTF on ${report.base}`);
   const layout = btf.layoutBytes > 0 ? `, kind layout ${btf.layoutBytes}` : "";
   lines.push(`bytes: header ${btf.headerBytes}, types ${btf.typeBytes}, strings ${btf.stringBytes}${layout}, total ${btf.totalBytes}`);
   if (report.dedup) {
@@ -147,6 +183,13 @@ export function formatEncodeReport(report: EncodeReport, options: { verbose?: bo
   }
   const functions = functionsLine(report.functions);
   if (functions) lines.push(functions);
+  if (report.distilledBase) {
+    const b = report.distilledBase;
+    const where = b.written ? `, written to ${b.written}` : "";
+    lines.push(
+      `distilled base: ${b.baseTypes} of the base's ${b.fullBaseTypes} types, ${b.baseBytes} bytes${where}; split types ${b.splitTypesBefore} -> ${b.splitTypesAfter} (${formatMs(b.ms)})`,
+    );
+  }
   const sections = Object.entries(btf.datasecs);
   if (btf.vars > 0 || sections.length > 0) {
     lines.push(`variables: ${btf.vars} VARs, DATASEC entries per section:`, table(sections.map(([name, n]) => [`  ${name}`, n])));
@@ -156,7 +199,7 @@ export function formatEncodeReport(report: EncodeReport, options: { verbose?: bo
     if (fields !== "") lines.push(`variable emitter: ${fields}`);
   }
   if (report.validation) lines.push(`validation: ${report.validation.ok ? "valid BTF" : `${report.validation.problems} problem(s)`}`);
-  else if (report.ok) lines.push("validation: skipped (--no-verify)");
+  else if (report.ok) lines.push(btf.types === 0 && report.base === null ? "validation: nothing to validate (no types)" : "validation: skipped (--no-verify)");
   lines.push(`warnings: ${report.warnings}`);
   const phases = Object.entries(report.timings.phases).map(([step, ms]) => `${step} ${formatMs(ms)}`);
   lines.push(`time: ${phases.join(", ")}; total ${formatMs(report.timings.totalMs)}`);

@@ -1,5 +1,4 @@
-// The one place where configuration features (pahole's --btf_features names) become plugins, and
-// where btforge says which of pahole's features it carries out. Features without a plugin entry
+// The one place where configuration features (pahole's --btf_features names) become plugins. Features without a plugin entry
 // (float, enum64, consistent_func, encode_force, ...) are read by the encoder's own plugins from
 // `encoding.features`.
 import type { FeatureSwitch, Features } from "./schema.js";
@@ -19,28 +18,6 @@ export const PAHOLE_DEFAULT_FEATURES = [
   "encode_force", "var", "float", "decl_tag", "type_tag", "enum64", "optimized_func", "consistent_func", "decl_tag_kfuncs",
 ] as const satisfies readonly FeatureSwitch[];
 
-/**
- * Features the configuration can name but btforge does not carry out yet. Asking for one is an
- * error (never a silent no-op); each leaves this list in the change that implements it.
- */
-const NOT_YET_SUPPORTED: ReadonlySet<keyof Features> = new Set<keyof Features>([
-  "distilled_base", "lang_exclude",
-]);
-
-/** Whether btforge carries out this feature. */
-export function isFeatureSupported(feature: keyof Features): boolean {
-  return !NOT_YET_SUPPORTED.has(feature);
-}
-
-/** The features `features` turns on that btforge does not carry out yet. */
-export function unsupportedFeatures(features: Readonly<Features>): (keyof Features)[] {
-  return (Object.keys(features) as (keyof Features)[]).filter((f) => {
-    const value = features[f];
-    const on = Array.isArray(value) ? value.length > 0 : value === true;
-    return on && NOT_YET_SUPPORTED.has(f);
-  });
-}
-
 /** Which registered plugin carries out a feature, by the feature's value. */
 const FEATURE_PLUGINS: { readonly [F in keyof Features]?: Partial<Record<string, string>> } = {
   dedup: { true: "dedup" },
@@ -48,6 +25,7 @@ const FEATURE_PLUGINS: { readonly [F in keyof Features]?: Partial<Record<string,
   type_tag: { true: "type-tag" },
   var: { true: "percpu-vars" },
   global_var: { true: "global-vars" },
+  distilled_base: { true: "distilled-base" },
 };
 
 /** The plugins the features ask for, in a fixed order (the order of FEATURE_PLUGINS). */

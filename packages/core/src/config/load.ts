@@ -7,7 +7,7 @@ import { cosmiconfig } from "cosmiconfig";
 import { ConfigError, configError } from "../errors/btforge-error.js";
 import { messages } from "../errors/codes.js";
 import { emptyConfig, NO_FEATURES, type PluginEntry, type ResolvedConfig } from "./resolved.js";
-import { unsupportedFeatures } from "./features.js";
+import { languageByName, PAHOLE_LANGUAGE_NAMES } from "../encode/languages.js";
 import { isProfileName, listProfiles, profileFile } from "./profiles.js";
 import { type ConfigFile, configProblems, type Features } from "./schema.js";
 
@@ -101,8 +101,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Resol
 
   const name = options.profile ?? top?.config.profile ?? (top ? basename(top.file) : "default");
   const config = merge(chain.layers, name, show);
-  const unsupported = unsupportedFeatures(config.features);
-  if (unsupported.length > 0) throw configError("FEATURE_UNSUPPORTED", [unsupported]);
+  const unknown = config.features.lang_exclude.find((name) => languageByName(name) === undefined);
+  if (unknown !== undefined) throw configError("UNKNOWN_LANGUAGE", [unknown, Object.keys(PAHOLE_LANGUAGE_NAMES)]);
   return config;
 }
 

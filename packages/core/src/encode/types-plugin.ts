@@ -1,6 +1,7 @@
 // The types phase: every DWARF type of every unit (compile and type units) into `encoding.btf`,
 // one copy per unit as pahole does before dedup. Leaves the DIE→id index and the unit-level
 // subprograms for the functions and variables plugins, and the clang annotations for the tag plugins.
+// Units in a language of lang_exclude are not walked (./unit-filter.ts).
 import { BtfTable, kindDescriptor } from "@btforge/btf";
 import type { Encoder } from "../encoder.js";
 import type { Encoding } from "../encoding.js";
@@ -10,12 +11,16 @@ import { typeLoopError } from "./types/loop-error.js";
 import { findTypeLoop } from "./types/loops.js";
 import { ANNOTATIONS_ARTIFACT, SUBPROGRAMS_ARTIFACT, TypeSession } from "./types/session.js";
 import { UnitEncoder } from "./types/unit-encoder.js";
+import { UNIT_FILTER_ARTIFACT, UnitFilter } from "./unit-filter.js";
 
 /** `encoding.artifacts.get(TYPES_ARTIFACT)`: what the types phase did. */
 export const TYPES_ARTIFACT = "types";
 
 export interface TypesStats {
+  /** Units walked. */
   units: number;
+  /** Units lang_exclude left out, per language name. */
+  excludedUnits: Record<string, number>;
   /** BTF types added, per kind name. */
   perKind: Record<string, number>;
   types: number;
@@ -55,9 +60,13 @@ export class TypesPlugin {
     const dwarf = encoding.dwarf;
     const units = dwarf.units();
     const warn = (message: string, die: number) => encoding.warn(message, { location: { file: encoding.path, die } });
+    const filter = new UnitFilter(dwarf, f.lang_exclude);
+    encoding.artifacts.set(UNIT_FILTER_ARTIFACT, filter);
     encoding.progress.start(units.length);
     for (const unit of units) {
-      new UnitEncoder(dwarf, unit, session, encoding.path, warn).run();
+      if (filter.isExcluded(unit)) {
+        if (encoding.tracing) encoding.trace(`unit at 0x${unit.offset.toString(16)} left out (lang_exclude)`, TypesPlugin.name);
+      } else new UnitEncoder(dwarf, unit, session, encoding.path, warn).run();
       encoding.progress.tick();
     }
     encoding.progress.stop();
@@ -70,7 +79,8 @@ export class TypesPlugin {
     const perKind: Record<string, number> = {};
     for (const [kind, n] of counts) perKind[kindDescriptor(kind)?.name ?? String(kind)] = n;
     const stats: TypesStats = {
-      units: units.length,
+      units: units.length - filter.excludedCount,
+      excludedUnits: { ...filter.excludedByLanguage },
       perKind,
       types: table.lastId + 1 - firstNew,
       crossUnitRefs: session.deferredIds.length,
@@ -82,7 +92,8 @@ export class TypesPlugin {
     encoding.artifacts.set(TYPES_ARTIFACT, stats);
     if (encoding.tracing) {
       const kinds = Object.entries(perKind).map(([k, n]) => `${k} ${n}`).join(", ");
-      encoding.trace(`${stats.units} units → ${stats.types} types (${kinds}), ${stats.crossUnitRefs} cross-unit references, ${stats.ms.toFixed(0)} ms`, TypesPlugin.name);
+      const left = filter.excludedCount > 0 ? ` (${filter.excludedCount} left out by lang_exclude)` : "";
+      encoding.trace(`${stats.units} units${left} → ${stats.types} types (${kinds}), ${stats.crossUnitRefs} cross-unit references, ${stats.ms.toFixed(0)} ms`, TypesPlugin.name);
     }
   }
 }

@@ -59,9 +59,13 @@ export const messages = {
     `plugin ${q(ref)} not found (registered: ${builtins.join(", ")}; else an npm package name, or a path starting with ./)`,
   /** A plugin module whose export is not a plugin class, factory or object with apply(). */
   PLUGIN_INVALID: (ref: string, detail: string) => `plugin ${q(ref)} is not a plugin: ${detail}`,
-  /** A configuration turns on a feature btforge does not carry out yet (never a silent no-op). */
-  FEATURE_UNSUPPORTED: (features: readonly string[]) =>
-    `feature${features.length === 1 ? "" : "s"} ${features.join(", ")} ${features.length === 1 ? "is" : "are"} not supported yet`,
+  /** lang_exclude names a language pahole has no name for. */
+  UNKNOWN_LANGUAGE: (name: string, known: readonly string[]) => `lang_exclude: unknown language ${q(name)} (pahole's names: ${known.join(", ")})`,
+  /** A feature that works on split BTF (distilled_base) asked for without a base. */
+  FEATURE_NEEDS_BASE: (feature: string) => `feature ${feature} works on split BTF and no base was given: encode with -B/--base FILE (btforge-pahole: --btf_base FILE), the vmlinux the module is built against`,
+  /** An ELF with a .BTF.base section from an earlier encode, about to get a .BTF that is not split on it. */
+  STALE_BTF_BASE: () =>
+    "a distilled base from an earlier encode is there, and libbpf would read the new .BTF against it: encode with the distilled_base feature, or remove the section first (objcopy --remove-section .BTF.base)",
   /** Plugin options that fail the plugin's own schema. */
   PLUGIN_OPTIONS: (plugin: string, path: string, detail: string) => `plugin ${q(plugin)}: option ${path}: ${detail}`,
 } as const;
@@ -80,5 +84,6 @@ export const USAGE_CODES: ReadonlySet<string> = new Set<BtforgeErrorCode>([
   "PLUGIN_NOT_FOUND",
   "PLUGIN_INVALID",
   "PLUGIN_OPTIONS",
-  "FEATURE_UNSUPPORTED",
+  "FEATURE_NEEDS_BASE",
+  "UNKNOWN_LANGUAGE",
 ]);

@@ -26,12 +26,21 @@ export function encodedBytes(encoding: Encoding): Uint8Array {
   return bytes;
 }
 
+/**
+ * No types at all, and no base (every unit left out by lang_exclude, or none had any): the kernel
+ * refuses such BTF, and pahole writes none. Nothing is verified or written.
+ */
+export function isEmptyBtf(encoding: Encoding): boolean {
+  return encoding.btf.count === 0 && encoding.btf.base === undefined;
+}
+
 export class VerifyBtfPlugin {
   static readonly name = "verify";
   static readonly schema = { type: "object", additionalProperties: false, properties: {} };
 
   apply(encoder: Encoder): void {
     encoder.hooks.finalize.tap({ name: VerifyBtfPlugin.name, stage: FINALIZE_STAGE.VERIFY }, (encoding) => {
+      if (isEmptyBtf(encoding)) return;
       const bytes = encodedBytes(encoding);
       // The rules of the kernel the BTF is for: a 32-bit target's pointers are 4 bytes, and a
       // big-endian target's BTF is big-endian.

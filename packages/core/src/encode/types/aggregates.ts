@@ -61,6 +61,25 @@ function memberBits(u: UnitEncoder, c: DieCursor): [number, number] {
   return [byteOffset * 8 + storage * 8 - oldBitOffset - bitSize, bitSize];
 }
 
+/**
+ * Puts members in ascending offset order (stable), with their references, DIEs and annotations:
+ * Rust lays fields out in its own order but lists them as declared, and BTF (the kernel) wants
+ * offsets ascending. A C compiler never lists them out of order, so only foreign units come here.
+ */
+function inOffsetOrder(members: BtfMember[], refs: PackedRef[], dies: number[], annotations: PendingAnnotation[]): void {
+  let sorted = true;
+  for (let i = 1; i < members.length && sorted; i++) sorted = members[i - 1]!.bitOffset <= members[i]!.bitOffset;
+  if (sorted) return;
+  const order = members.map((_, i) => i).sort((a, b) => members[a]!.bitOffset - members[b]!.bitOffset || a - b);
+  const position = new Int32Array(order.length);
+  order.forEach((from, to) => (position[from] = to));
+  const [m, r, d] = [order.map((i) => members[i]!), order.map((i) => refs[i]!), order.map((i) => dies[i]!)];
+  members.splice(0, members.length, ...m);
+  refs.splice(0, refs.length, ...r);
+  dies.splice(0, dies.length, ...d);
+  for (const a of annotations) if (a.component >= 0) a.component = position[a.component]!;
+}
+
 export function encodeAggregate(u: UnitEncoder, c: DieCursor): boolean {
   const offset = c.offset;
   const isUnion = c.tag === DW_TAG.union_type;
@@ -118,6 +137,7 @@ export function encodeAggregate(u: UnitEncoder, c: DieCursor): boolean {
         return u.visit(child);
     }
   });
+  if (u.foreign) inOffsetOrder(members, refs, memberDies, annotations);
   let id: number;
   try {
     id = isUnion ? t.addUnion(name, size, members) : t.addStruct(name, size, members);

@@ -14,7 +14,11 @@ export function encodeBaseType(u: UnitEncoder, c: DieCursor): boolean {
   const ate = c.uint(DW_AT.encoding) ?? 0;
   const t = u.table;
   let id: number;
-  if (ate === DW_ATE.float && u.session.options.float && FLOAT_SIZES.has(size)) {
+  if (size === 0 && u.foreign) {
+    // Rust's zero-sized base types ((), !): nothing BTF calls an INT; an empty struct keeps the
+    // members of that type at their place without growing past the end of their struct.
+    id = t.addStruct(0, 0, []);
+  } else if (ate === DW_ATE.float && u.session.options.float && FLOAT_SIZES.has(size)) {
     id = t.addFloat(name, size);
   } else {
     const encoding =

@@ -8,6 +8,7 @@ import { btforgeError } from "../../errors/btforge-error.js";
 import { DieSeeker } from "../die-seeker.js";
 import { forEachGnuAnnotation } from "../gnu-annotations.js";
 import { IntList } from "../int-list.js";
+import { isCLanguage, languageName } from "../languages.js";
 import { isValidIdentifier } from "../names.js";
 import { type PackedRef, VOID_REF, packRef, refOffset, refSectionOf } from "../refs.js";
 import { describeDie } from "./describe-die.js";
@@ -38,9 +39,22 @@ export interface PendingAnnotation {
 
 export type Warn = (message: string, die: number) => void;
 
+const ROOT_TAGS = new Set<number>([DW_TAG.compile_unit, DW_TAG.partial_unit, DW_TAG.type_unit, DW_TAG.skeleton_unit]);
+
 export class UnitEncoder {
   readonly table;
   readonly littleEndian: boolean;
+  /**
+   * The unit is in a language other than C (C++, Rust, Go...): names BTF cannot carry (templates,
+   * paths) are dropped and references to non-types made void, counted and reported once for the
+   * unit, never an error; members are put in offset order (Rust reorders fields, and BTF wants
+   * them ascending, as pahole sorts them). What remains is what BTF can say of those types.
+   */
+  foreign = false;
+  private language: number | undefined;
+  private unitName: string | undefined;
+  private droppedNames = 0;
+  private voidedRefs = 0;
   /** Id of this unit's `int`, the index type of its arrays (as pahole does). */
   intId = 0;
   private readonly arrays = new IntList(64);
@@ -82,8 +96,25 @@ export class UnitEncoder {
   run(): void {
     const c = this.file.cursor(this.unit);
     let more = c.next();
+    if (more && ROOT_TAGS.has(c.tag)) {
+      this.language = c.uint(DW_AT.language);
+      this.foreign = !isCLanguage(this.language);
+      if (this.foreign) this.unitName = c.str(DW_AT.name);
+    }
     while (more) more = this.visit(c);
     this.finish();
+    this.reportForeign();
+  }
+
+  /** One warning for what a foreign-language unit lost (encode_force warns per DIE instead). */
+  private reportForeign(): void {
+    if (this.droppedNames === 0 && this.voidedRefs === 0) return;
+    const lost: string[] = [];
+    if (this.droppedNames > 0) lost.push(`${this.droppedNames} name${this.droppedNames === 1 ? "" : "s"} BTF cannot carry dropped (the types stay, anonymous)`);
+    if (this.voidedRefs > 0) lost.push(`${this.voidedRefs} reference${this.voidedRefs === 1 ? "" : "s"} to non-types made void`);
+    const lang = languageName(this.language);
+    const unit = `unit ${this.unitName === undefined ? `at 0x${this.unit.offset.toString(16)}` : JSON.stringify(this.unitName)}`;
+    this.warn(`${unit} (${lang}): ${lost.join(", ")}; lang_exclude=${lang} leaves such units out`, this.unit.offset);
   }
 
   /** Handles the DIE under the cursor (and its subtree when it owns it); returns c.next()'s answer for what follows. */
@@ -205,6 +236,10 @@ export class UnitEncoder {
       if (key >= 0) valid.set(key, off);
       return off;
     }
+    if (this.foreign && !this.session.options.force) {
+      this.droppedNames++;
+      return 0;
+    }
     const where = `${what()} at DIE 0x${c.offset.toString(16)}`;
     if (!this.session.options.force) throw btforgeError("INVALID_NAME", [where, name], { location: this.location(c.offset) });
     this.warn(`${where}: invalid name ${JSON.stringify(name)} dropped (encode_force)`, c.offset);
@@ -245,6 +280,10 @@ export class UnitEncoder {
 
   /** Reports a reference to something that is not a type; with encode_force the slot stays void. */
   notAType(from: number, to: string, why: string): void {
+    if (this.foreign && !this.session.options.force) {
+      this.voidedRefs++;
+      return;
+    }
     if (!this.session.options.force) throw btforgeError("DWARF_NOT_A_TYPE", [from, to, why], { location: this.location(from) });
     this.warn(`DIE 0x${from.toString(16)} refers to ${to}: ${why}; void used (encode_force)`, from);
   }

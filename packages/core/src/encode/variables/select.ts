@@ -10,6 +10,7 @@ import type { ChosenVariable } from "./emit.js";
 import type { SkipLog, VariablesStats } from "./stats.js";
 import { EXCLUDED_SECTION, NO_SYMBOL, type ObjectSymbolIndex } from "./symbol-index.js";
 import { withoutTypeTags } from "./type-size.js";
+import { unitFilterOf } from "../unit-filter.js";
 import { resolveTypeSize } from "@btforge/btf";
 
 /** What includeVariable hooks receive from this emitter: VariableInfo plus what it knows besides. */
@@ -39,11 +40,18 @@ export function selectVariables(encoding: Encoding, index: ObjectSymbolIndex, di
   const where = (d: VariableDefinition, name?: string) =>
     `${name ?? d.name() ?? "<anonymous>"} (DIE 0x${d.die.toString(16)}${d.address !== undefined ? `, address 0x${d.address.toString(16)}` : ""})`;
 
+  const filter = unitFilterOf(encoding);
   forEachVariableDefinition(encoding.dwarf, dieTypes, (d) => {
     stats.definitions++;
-    if (d.address === undefined) return log.skip("no-address", () => where(d));
+    const excluded = filter?.isExcluded(d.unit) === true;
+    if (d.address === undefined) return log.skip(excluded ? "language-excluded" : "no-address", () => where(d));
     let name: string | undefined;
     const k = index.find(d.address, () => (name = d.name()));
+    // A symbol whose DWARF is in a unit left out on purpose is claimed all the same (not "no-dwarf").
+    if (excluded) {
+      if (k >= 0) claimed[index.symbol(k)] = 1;
+      return log.skip("language-excluded", () => where(d, name));
+    }
     if (k === EXCLUDED_SECTION) return log.skip("section-excluded", () => where(d));
     // In a linked file, references into discarded sections (.discard.*, .exit.* in vmlinux) resolve to 0.
     if (k === NO_SYMBOL) return log.skip(d.address === 0n && !index.relocatable ? "discarded" : "no-symbol", () => where(d, name));

@@ -9,6 +9,7 @@ export const VARIABLES_ARTIFACT = "variables";
  * first group is about DWARF variables, the second about ELF symbols no DWARF variable claimed.
  */
 export const SKIP_REASONS = Object.freeze({
+  "language-excluded": "its compilation unit is in a language lang_exclude leaves out",
   "no-address": "its DW_AT_location does not start with an address (DW_OP_addr/addrx): TLS, register or location list",
   "no-symbol": "no object symbol of that name at its address",
   discarded: "its address is 0 in a linked file and no symbol of its name is there: the linker discarded its section",
