@@ -130,7 +130,7 @@ describe.skipIf(skip)("function rules (gcc -O2 fixtures)", () => {
     for (const file of inputs) {
       for (const features of [{}, { true_signature: true }] as Record<string, boolean>[]) {
         const ours = (await encode(file, features)).btf;
-        const theirs = upstreamPaholeBtf(file, Object.keys(features).length ? "default,true_signature" : "default");
+        const theirs = await upstreamPaholeBtf(file, Object.keys(features).length ? "default,true_signature" : "default");
         if (typeof theirs === "string") throw new Error(theirs);
         expect(setDifference(new Set(funcs(ours)), new Set(funcs(theirs))), `${file} ${JSON.stringify(features)}`).toEqual({ onlyA: [], onlyB: [] });
       }
@@ -168,7 +168,7 @@ describe.skipIf(skip)("kfuncs from .BTF_ids (kfuncs.c)", () => {
 
   test.skipIf(skipBecause(noUpstream, "kfunc comparison with upstream pahole"))("tags and attributes equal upstream pahole's (default,attributes)", async () => {
     const ours = (await encode(KFUNCS_SO!, { attributes: true })).btf;
-    const theirs = upstreamPaholeBtf(KFUNCS_SO!, "default,attributes");
+    const theirs = await upstreamPaholeBtf(KFUNCS_SO!, "default,attributes");
     if (typeof theirs === "string") throw new Error(theirs);
     const relevant = (t: BtfTable) => new Set([...namedDefinitions(t)].filter((d) => d.startsWith("func ") || d.startsWith("decl_tag")));
     expect(setDifference(relevant(ours), relevant(theirs))).toEqual({ onlyA: [], onlyB: [] });

@@ -80,7 +80,7 @@ for (const k of [KERNEL_6_1, KERNEL_6_12]) {
       bytes = shared.bytes;
       stats = shared.report.functions as unknown as FunctionsStats;
       ours = parseBtf(bytes);
-      const up = upstreamPaholeBtf(k.vmlinux, "default", { cache: true });
+      const up = await upstreamPaholeBtf(k.vmlinux, "default", { cache: true });
       if (typeof up === "string") throw new Error(up);
       theirs = up;
     }, 900_000);
@@ -158,7 +158,7 @@ describe.skipIf(skipBecause(modulesMissing, "6.1 modules vs upstream pahole"))("
       const e = await encoder.run(ko, { until: "finalize", base });
       const ours = parseBtf(encodedBytes(e), { base });
       e.close();
-      const theirs = upstreamPaholeBtf(ko, "default", { base, baseFile: VMLINUX });
+      const theirs = await upstreamPaholeBtf(ko, "default", { base, baseFile: VMLINUX });
       if (typeof theirs === "string") throw new Error(theirs);
       const a = funcDefinitions(ours);
       const b = funcDefinitions(theirs);

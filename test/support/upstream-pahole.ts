@@ -5,7 +5,7 @@
  * overrides) and .ci/run calls it before the tests; BTFORGE_UPSTREAM_PAHOLE names another binary.
  * A test never builds it itself: two minutes of cmake would block its worker.
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, join } from "node:path";
@@ -29,9 +29,10 @@ export function upstreamPahole(): string | undefined {
  * Upstream pahole's BTF for `file` with `--btf_features=<features>` (raw, detached; split on
  * `baseFile` when given). With `cache`, the result is kept in the cache folder, keyed by the
  * input's size and mtime, the binary's mtime and the features: a vmlinux takes it many seconds.
- * A failed run gives its first line of output.
+ * A failed run gives its first line of output. pahole runs as a child process the test awaits: a
+ * test worker blocked for a minute (a vmlinux on a busy machine) misses vitest's RPC deadline.
  */
-export function upstreamPaholeBtf(file: string, features: string, options: { cache?: boolean; base?: BtfTable; baseFile?: string } = {}): BtfTable | string {
+export async function upstreamPaholeBtf(file: string, features: string, options: { cache?: boolean; base?: BtfTable; baseFile?: string } = {}): Promise<BtfTable | string> {
   const input = statSync(file);
   const tool = statSync(UPSTREAM_PAHOLE);
   const key = [basename(file), input.size, Math.trunc(input.mtimeMs), features.replace(/[^\w]+/g, "+"), Math.trunc(tool.mtimeMs)].join("-");
@@ -42,7 +43,7 @@ export function upstreamPaholeBtf(file: string, features: string, options: { cac
   const out = join(dir, `${key}.tmp-${process.pid}`);
   const args = [`--btf_features=${features}`, `--btf_encode_detached=${out}`];
   if (options.baseFile) args.push(`--btf_base=${options.baseFile}`);
-  const r = spawnSync(UPSTREAM_PAHOLE, [...args, file], { encoding: "utf8", maxBuffer: 1 << 28 });
+  const r = await runUpstreamPahole([...args, file]);
   if (r.status !== 0 || !existsSync(out)) {
     rmSync(out, { force: true });
     return `upstream pahole failed on ${file}: ${(r.stderr || r.stdout || "").trim().split("\n")[0]}`;
@@ -51,4 +52,17 @@ export function upstreamPaholeBtf(file: string, features: string, options: { cac
   if (options.cache) renameSync(out, cached);
   else rmSync(out, { force: true });
   return btf;
+}
+
+/** Runs upstream pahole with `args`; resolves with its exit status and output. */
+export function runUpstreamPahole(args: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(UPSTREAM_PAHOLE, args, { stdio: ["ignore", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (b: Buffer) => out.push(b));
+    child.stderr.on("data", (b: Buffer) => err.push(b));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") }));
+  });
 }

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { upstreamPahole, upstreamPaholeMissing } from "../../../test/support/upstream-pahole.js";
+import { runUpstreamPahole, upstreamPaholeMissing } from "../../../test/support/upstream-pahole.js";
 import { kernelMissing, VMLINUX } from "../../../test/support/kernel-files.js";
 import { skipBecause, skipKernel, toolMissing } from "../../../test/support/tools.js";
 import { dumpRaw } from "../src/dump.js";
@@ -39,9 +39,10 @@ const skipFixture = skipBecause(noGcc ?? noPahole, "upstream pahole's layout BTF
 const dir = mkdtempSync(join(tmpdir(), "btforge-layout-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** upstream pahole's raw BTF of `input` with the given --btf_features. */
-function paholeBtf(input: string, features: string, out: string): Uint8Array {
-  execFileSync(upstreamPahole()!, [`--btf_features=${features}`, `--btf_encode_detached=${out}`, input], { stdio: "pipe", maxBuffer: 1 << 26 });
+/** upstream pahole's raw BTF of `input` with the given --btf_features (a child process the test awaits). */
+async function paholeBtf(input: string, features: string, out: string): Promise<Uint8Array> {
+  const r = await runUpstreamPahole([`--btf_features=${features}`, `--btf_encode_detached=${out}`, input]);
+  if (r.status !== 0) throw new Error(`upstream pahole failed on ${input}: ${r.stderr.trim()}`);
   return new Uint8Array(readFileSync(out));
 }
 
@@ -62,11 +63,11 @@ function checkRoundTrip(bytes: Uint8Array): void {
 describe.skipIf(skipFixture)("upstream pahole --btf_features=default,layout on a compiled object", () => {
   let withLayout: Uint8Array;
   let without: Uint8Array;
-  beforeAll(() => {
+  beforeAll(async () => {
     writeFileSync(join(dir, "f.c"), C_SOURCE);
     execFileSync("gcc", ["-g", "-O2", "-c", "f.c", "-o", "f.o"], { cwd: dir, stdio: "pipe" });
-    withLayout = paholeBtf(join(dir, "f.o"), "default,layout", join(dir, "layout.btf"));
-    without = paholeBtf(join(dir, "f.o"), "default", join(dir, "plain.btf"));
+    withLayout = await paholeBtf(join(dir, "f.o"), "default,layout", join(dir, "layout.btf"));
+    without = await paholeBtf(join(dir, "f.o"), "default", join(dir, "plain.btf"));
   });
 
   test("read and written back byte for byte, in either byte order", () => {
@@ -114,8 +115,8 @@ describe.skipIf(skipFixture)("upstream pahole --btf_features=default,layout on a
 
 describe.skipIf(skipBecause(noPahole ?? kernelMissing(), "upstream pahole's layout BTF of the cached vmlinux"))("upstream pahole --btf_features=default,layout on the Debian 6.1 vmlinux", () => {
   let bytes: Uint8Array;
-  beforeAll(() => {
-    bytes = paholeBtf(VMLINUX, "default,layout", join(dir, "vmlinux.btf"));
+  beforeAll(async () => {
+    bytes = await paholeBtf(VMLINUX, "default,layout", join(dir, "vmlinux.btf"));
   });
 
   test("read and written back byte for byte, in either byte order", () => {
