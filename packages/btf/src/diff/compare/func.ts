@@ -1,0 +1,91 @@
+// FUNC: linkage, return type and parameters by position (a program attached to a function reads
+// its arguments by position; CO-RE does not relocate them), varargs, and DECL_TAGs (`bpf_kfunc`).
+
+import { BtfKind } from "../../constants.js";
+import type { Change, FuncParam } from "../model.js";
+import type { DiffSide } from "../side.js";
+import { argumentImpact } from "./impact.js";
+import { compareTags, tagsSignature } from "./tags.js";
+
+const LINKAGE = ["static", "global", "extern"];
+
+export function linkageName(linkage: number): string {
+  return LINKAGE[linkage] ?? `linkage ${linkage}`;
+}
+
+export function funcSignature(side: DiffSide, id: number): string {
+  const p = prototype(side, id);
+  let s = `${side.table.vlen(id)} ${p.varargs} ${p.ret === undefined ? "" : side.spell(p.ret)}`;
+  for (const param of p.params) s += `|${param.name} ${side.spell(param.type)}`;
+  return s + tagsSignature(side, id);
+}
+
+export function compareFuncs(a: DiffSide, ia: number, b: DiffSide, ib: number): Change[] {
+  const changes: Change[] = [];
+  const la = a.table.vlen(ia);
+  const lb = b.table.vlen(ib);
+  if (la !== lb) changes.push({ change: "linkage", old: linkageName(la), new: linkageName(lb), impact: "compatible" });
+  const pa = prototype(a, ia);
+  const pb = prototype(b, ib);
+  if (pa.ret === undefined || pb.ret === undefined) {
+    // Not a prototype (malformed): compare what it is spelled as.
+    const old = a.spell(a.table.sizeOrType(ia));
+    const now = b.spell(b.table.sizeOrType(ib));
+    if (old !== now) changes.push({ change: "type", old, new: now, impact: "unrelocatable" });
+  } else {
+    const ra = a.spell(pa.ret);
+    const rb = b.spell(pb.ret);
+    if (ra !== rb) changes.push({ change: "return", old: ra, new: rb, impact: argumentImpact(a, pa.ret, b, pb.ret) });
+    const n = Math.max(pa.params.length, pb.params.length);
+    for (let i = 0; i < n; i++) {
+      const old = pa.params[i];
+      const now = pb.params[i];
+      if (old && now) {
+        const before = param(a, old);
+        const after = param(b, now);
+        if (before.type !== after.type) changes.push({ change: "param-changed", index: i, old: before, new: after, impact: argumentImpact(a, old.type, b, now.type) });
+        else if (before.name !== after.name) changes.push({ change: "param-changed", index: i, old: before, new: after, impact: "compatible" });
+      } else if (old) {
+        changes.push({ change: "param-removed", index: i, old: param(a, old), impact: "unrelocatable" });
+      } else if (now) {
+        // fexit programs find the return value after the arguments: one more argument moves it.
+        changes.push({ change: "param-added", index: i, new: param(b, now), impact: "unrelocatable" });
+      }
+    }
+    if (pa.varargs !== pb.varargs) changes.push({ change: "varargs", old: pa.varargs, new: pb.varargs, impact: "unrelocatable" });
+  }
+  compareTags(a, ia, b, ib, changes);
+  return changes;
+}
+
+interface RawParam {
+  name: string;
+  type: number;
+}
+
+interface Prototype {
+  /** undefined when the FUNC's type is not a FUNC_PROTO. */
+  ret: number | undefined;
+  params: RawParam[];
+  varargs: boolean;
+}
+
+function prototype(side: DiffSide, func: number): Prototype {
+  const t = side.table;
+  const proto = t.sizeOrType(func);
+  if (!t.has(proto) || t.kind(proto) !== BtfKind.FUNC_PROTO) return { ret: undefined, params: [], varargs: false };
+  const params: RawParam[] = [];
+  const n = t.vlen(proto);
+  let varargs = false;
+  for (let i = 0; i < n; i++) {
+    const nameOff = t.word(proto, 2 * i);
+    const type = t.word(proto, 2 * i + 1);
+    if (i === n - 1 && nameOff === 0 && type === 0) varargs = true;
+    else params.push({ name: nameOff === 0 ? "" : (t.strings.tryGet(nameOff) ?? `<bad name ${nameOff}>`), type });
+  }
+  return { ret: t.sizeOrType(proto), params, varargs };
+}
+
+function param(side: DiffSide, p: RawParam): FuncParam {
+  return { name: p.name, type: side.spell(p.type) };
+}

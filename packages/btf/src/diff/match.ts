@@ -1,0 +1,176 @@
+// Pairing the entities of two builds (see entities.ts for what they are and their keys). Pairs are
+// handed to a visitor as they are found and not kept: on two vmlinuxes there are 100k of them and
+// nearly all compare equal, so keeping them would only feed the garbage collector.
+//
+// 1. Roots with the same family and key pair up. A key several types share on one side (static
+//    structs of one name in different units; pahole 1.24's repeated FUNCs) is a group: copies that
+//    read the same (equal signatures) count once, equal members of both sides pair, and what is
+//    left pairs in id order; the rest are removed or added and labelled `(2 of 3)`.
+// 2. Anonymous roots left over pair with the one of the other side that shares most of their
+//    member or enumerator names (at least half of the smaller list): a new first enumerator does
+//    not make an anonymous enum new.
+// 3. Under every pair, the anonymous types held by the same member (or as the same typedef's or
+//    variable's type) pair, and so on down. Held anonymous types never count as removed or
+//    added themselves: the member that held them does.
+
+import { ANONYMOUS, childEntities, type Entity, familyCode, memberNames, rootEntity } from "./entities.js";
+import { FAMILIES, type Family } from "./kinds.js";
+import type { NameIndex } from "./name-index.js";
+import type { DiffSide } from "./side.js";
+
+export interface Matching {
+  /** Roots of A no root of B pairs with. */
+  removed: Entity[];
+  /** Roots of B no root of A pairs with. */
+  added: Entity[];
+  /** `(k of n)` for the members of a group of same-named, different types on one side. */
+  ordinals: Map<Entity, string>;
+}
+
+export type Signature = (side: DiffSide, e: Entity) => string;
+export type PairVisitor = (a: Entity, b: Entity) => void;
+
+export function matchEntities(a: DiffSide, rootsA: NameIndex, b: DiffSide, rootsB: NameIndex, signature: Signature, visit: PairVisitor): Matching {
+  const m: Matching = { removed: [], added: [], ordinals: new Map() };
+  const pair = (ea: Entity, eb: Entity) => visitPair(a, ea, b, eb, visit);
+  const entities = (index: NameIndex, e: number) => {
+    const code = index.code(e);
+    return index.chain(e).map((id) => rootEntity(familyCode(code), id, (code & ANONYMOUS) !== 0));
+  };
+  // Anonymous roots left over, by family: matched by their names once every key has been tried.
+  const leftA = new Map<Family, Entity[]>();
+  const leftB = new Map<Family, Entity[]>();
+  const leave = (left: Map<Family, Entity[]>, list: Entity[]) => {
+    for (const e of list) {
+      const l = left.get(e.family);
+      if (l) l.push(e);
+      else left.set(e.family, [e]);
+    }
+  };
+  for (let ea = 0; ea < rootsA.size; ea++) {
+    if (!rootsA.head(ea)) continue;
+    const eb = rootsA.findEntry(ea, rootsB);
+    if (eb < 0) {
+      leave(leftA, entities(rootsA, ea));
+    } else if (rootsA.single(ea) && rootsB.single(eb)) {
+      const family = familyCode(rootsA.code(ea));
+      const anonymous = (rootsA.code(ea) & ANONYMOUS) !== 0;
+      pair(rootEntity(family, rootsA.id(ea), anonymous), rootEntity(family, rootsB.id(eb), anonymous));
+    } else {
+      const group = matchGroup(a, entities(rootsA, ea), b, entities(rootsB, eb), signature, m);
+      for (const [x, y] of group.pairs) pair(x, y);
+      leave(leftA, group.leftA);
+      leave(leftB, group.leftB);
+    }
+  }
+  for (let eb = 0; eb < rootsB.size; eb++) if (rootsB.head(eb) && rootsB.findEntry(eb, rootsA) < 0) leave(leftB, entities(rootsB, eb));
+
+  for (const family of FAMILIES) {
+    const listA = leftA.get(family) ?? [];
+    const listB = leftB.get(family) ?? [];
+    const paired = new Set<Entity>();
+    for (const [ea, eb] of matchByNames(a, listA.filter((e) => e.anonymous), b, listB.filter((e) => e.anonymous))) {
+      pair(ea, eb);
+      paired.add(ea).add(eb);
+    }
+    for (const e of listA) if (!paired.has(e)) m.removed.push(e);
+    for (const e of listB) if (!paired.has(e)) m.added.push(e);
+  }
+  return m;
+}
+
+/** The pair, then the anonymous types both hold at the same place, depth first. */
+function visitPair(a: DiffSide, ea: Entity, b: DiffSide, eb: Entity, visit: PairVisitor): void {
+  visit(ea, eb);
+  const childrenB = childEntities(b, eb);
+  if (childrenB.length === 0) return;
+  const byKey = new Map(childrenB.map((c) => [`${c.family} ${c.key}`, c]));
+  for (const ca of childEntities(a, ea)) {
+    const cb = byKey.get(`${ca.family} ${ca.key}`);
+    if (cb) visitPair(a, ca, b, cb, visit);
+  }
+}
+
+function ids(v: number | number[]): number[] {
+  return typeof v === "number" ? [v] : v;
+}
+
+interface GroupMatch {
+  pairs: [Entity, Entity][];
+  leftA: Entity[];
+  leftB: Entity[];
+}
+
+function matchGroup(a: DiffSide, listA: Entity[], b: DiffSide, listB: Entity[], signature: Signature, m: Matching): GroupMatch {
+  const distinctA = distinct(a, listA, signature);
+  const distinctB = distinct(b, listB, signature);
+  label(distinctA, m.ordinals);
+  label(distinctB, m.ordinals);
+  const pairs: [Entity, Entity][] = [];
+  const unpairedA: Entity[] = [];
+  for (const [sig, ea] of distinctA) {
+    const eb = distinctB.get(sig);
+    if (eb) {
+      pairs.push([ea, eb]);
+      distinctB.delete(sig);
+    } else {
+      unpairedA.push(ea);
+    }
+  }
+  const unpairedB = [...distinctB.values()];
+  const n = Math.min(unpairedA.length, unpairedB.length);
+  for (let i = 0; i < n; i++) pairs.push([unpairedA[i]!, unpairedB[i]!]);
+  return { pairs, leftA: unpairedA.slice(n), leftB: unpairedB.slice(n) };
+}
+
+/** The group's members by signature, the first of each (in id order); later copies drop out. */
+function distinct(side: DiffSide, list: Entity[], signature: Signature): Map<string, Entity> {
+  const bySig = new Map<string, Entity>();
+  for (const e of list) {
+    const sig = signature(side, e);
+    if (!bySig.has(sig)) bySig.set(sig, e);
+  }
+  return bySig;
+}
+
+function label(distinctOnes: Map<string, Entity>, ordinals: Map<Entity, string>): void {
+  if (distinctOnes.size < 2) return;
+  let k = 0;
+  for (const e of distinctOnes.values()) ordinals.set(e, `(${++k} of ${distinctOnes.size})`);
+}
+
+/** Pairs anonymous roots by the member or enumerator names they share, most shared first. */
+function matchByNames(a: DiffSide, listA: Entity[], b: DiffSide, listB: Entity[]): [Entity, Entity][] {
+  if (listA.length === 0 || listB.length === 0) return [];
+  const namesB = new Map<Entity, number>();
+  const byName = new Map<string, Entity[]>();
+  for (const e of listB) {
+    const names = new Set(memberNames(b, e.id));
+    namesB.set(e, names.size);
+    for (const name of names) {
+      const list = byName.get(name);
+      if (list) list.push(e);
+      else byName.set(name, [e]);
+    }
+  }
+  const taken = new Set<Entity>();
+  const pairs: [Entity, Entity][] = [];
+  for (const ea of listA) {
+    const names = new Set(memberNames(a, ea.id));
+    const shared = new Map<Entity, number>();
+    for (const name of names) for (const eb of byName.get(name) ?? []) if (!taken.has(eb)) shared.set(eb, (shared.get(eb) ?? 0) + 1);
+    let best: Entity | undefined;
+    let bestCount = 0;
+    for (const [eb, count] of shared) {
+      if (count > bestCount || (count === bestCount && best && eb.id < best.id)) {
+        best = eb;
+        bestCount = count;
+      }
+    }
+    if (best && bestCount * 2 >= Math.min(names.size, namesB.get(best)!)) {
+      taken.add(best);
+      pairs.push([ea, best]);
+    }
+  }
+  return pairs;
+}
