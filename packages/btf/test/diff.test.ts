@@ -124,6 +124,26 @@ describe("structs and unions", () => {
     expect(s.changes.map((c) => ("member" in c ? c.member : c.change))).toEqual(["size", "gone", "moves", "fresh", "widens", "signless", "becomes_struct", "name"]);
   });
 
+  test("a pointer to another named struct cannot be made right; const, void and flavors can", () => {
+    const d = diffOf(({ t, int }, v) => {
+      const btf = t.addStruct("btf", 4, [{ name: "x", type: int, bitOffset: 0 }]);
+      const reg = t.addStruct("bpf_reg_state", 4, [{ name: "x", type: int, bitOffset: 0 }]);
+      const flavor = t.addStruct("btf___v2", 4, [{ name: "x", type: int, bitOffset: 0 }]);
+      t.addStruct("holder", 32, [
+        { name: "other", type: t.addPtr(v === "a" ? btf : reg), bitOffset: 0 },
+        { name: "constant", type: t.addPtr(v === "a" ? btf : t.addConst(btf)), bitOffset: 64 },
+        { name: "untyped", type: t.addPtr(v === "a" ? 0 : btf), bitOffset: 128 },
+        { name: "flavored", type: t.addPtr(v === "a" ? btf : flavor), bitOffset: 192 },
+      ]);
+      t.addFunc("check", t.addFuncProto(int, [{ name: "p", type: t.addPtr(v === "a" ? btf : reg) }]), BtfFuncLinkage.GLOBAL);
+    });
+    const impacts = Object.fromEntries(changesOf(d, "struct holder").map((c) => ["member" in c ? c.member : c.change, c.impact]));
+    expect(impacts).toEqual({ other: "unrelocatable", constant: "compatible", untyped: "compatible", flavored: "compatible" });
+    expect(changesOf(d, "func check")).toEqual([
+      { change: "param-changed", index: 0, old: { name: "p", type: "struct btf *" }, new: { name: "p", type: "struct bpf_reg_state *" }, impact: "unrelocatable" },
+    ]);
+  });
+
   test("a renamed member (same place and type) is one change CO-RE cannot relocate", () => {
     const d = diffOf(({ t, int }, v) => {
       t.addStruct("r", 8, [

@@ -63,6 +63,27 @@ export function essentialName(name: string): string {
   return name;
 }
 
+/**
+ * Whether two pointers point at differently named structs, unions or enums (`struct btf *` and
+ * `struct bpf_reg_state *`). libbpf relocates such a field (any pointer matches any pointer), but
+ * what a program then reads through it is another type: nothing can relocate that.
+ */
+export function pointeesDiffer(ta: BtfTypeStore, a: number, tb: BtfTypeStore, b: number): boolean {
+  a = skipModsAndTypedefs(ta, a);
+  b = skipModsAndTypedefs(tb, b);
+  if (a === 0 || b === 0 || !ta.has(a) || !tb.has(b) || ta.kind(a) !== BtfKind.PTR || tb.kind(b) !== BtfKind.PTR) return false;
+  a = skipModsAndTypedefs(ta, ta.sizeOrType(a));
+  b = skipModsAndTypedefs(tb, tb.sizeOrType(b));
+  if (a === 0 || b === 0 || !ta.has(a) || !tb.has(b) || !isNamedTag(ta.kind(a)) || !isNamedTag(tb.kind(b))) return false;
+  const na = essentialName(nameOf(ta, a));
+  const nb = essentialName(nameOf(tb, b));
+  return na !== "" && nb !== "" && na !== nb;
+}
+
+function isNamedTag(kind: number): boolean {
+  return isComposite(kind) || isEnum(kind) || kind === BtfKind.FWD;
+}
+
 function skipModsAndTypedefs(t: BtfTypeStore, id: number): number {
   for (let depth = 0; depth < MAX_DEPTH && id !== 0 && t.has(id); depth++) {
     const kind = t.kind(id);

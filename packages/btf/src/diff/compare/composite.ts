@@ -99,12 +99,21 @@ function rank(c: Change): number {
 }
 
 function memberChange(a: DiffSide, old: Leaf, b: DiffSide, now: Leaf): Change | undefined {
+  // Most members of a changed struct are unchanged: tell so before making their descriptions.
+  if (
+    old.bitOffset === now.bitOffset &&
+    old.bitfieldSize === now.bitfieldSize &&
+    old.via === now.via &&
+    a.spell(old.type) === b.spell(now.type) &&
+    a.byteSize(old.type) === b.byteSize(now.type)
+  ) {
+    return undefined;
+  }
   const before = memberInfo(a, old);
   const after = memberInfo(b, now);
   const moved = before.bitOffset !== after.bitOffset;
   const retyped = before.type !== after.type;
   const resized = before.bits !== after.bits || before.bitfieldSize !== after.bitfieldSize;
-  if (!moved && !retyped && !resized && before.via === after.via) return undefined;
   let impact: Impact = moved || resized ? "relocatable" : "compatible";
   if (retyped && retypeImpact(a, old.type, b, now.type) === "unrelocatable") impact = "unrelocatable";
   return { change: "member-changed", member: old.key, old: before, new: after, moved, retyped, resized, impact };

@@ -7,10 +7,16 @@ import type { Change, EnumValue } from "../model.js";
 import type { DiffSide } from "../side.js";
 import { compareTags, tagsSignature } from "./tags.js";
 
+/** Kind, size, signedness and the enumerators' names and raw value words, as stored. */
 export function enumSignature(side: DiffSide, id: number): string {
   const t = side.table;
   let s = `${t.kind(id)} ${t.sizeOrType(id)} ${t.kindFlag(id) ? "signed" : "unsigned"}`;
-  for (const [name, value] of enumerators(side, id)) s += `|${name}=${value}`;
+  const stride = t.kind(id) === BtfKind.ENUM64 ? 3 : 2;
+  const n = t.wordCount(id);
+  for (let at = 0; at + stride <= n; at += stride) {
+    s += `|${side.nameAt(t.word(id, at))}=${t.word(id, at + 1)}`;
+    if (stride === 3) s += `:${t.word(id, at + 2)}`;
+  }
   return s + tagsSignature(side, id);
 }
 

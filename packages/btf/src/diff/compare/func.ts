@@ -13,10 +13,15 @@ export function linkageName(linkage: number): string {
   return LINKAGE[linkage] ?? `linkage ${linkage}`;
 }
 
+/** Linkage, then the prototype as stored (parameter names and spelled types); no object per parameter. */
 export function funcSignature(side: DiffSide, id: number): string {
-  const p = prototype(side, id);
-  let s = `${side.table.vlen(id)} ${p.varargs} ${p.ret === undefined ? "" : side.spell(p.ret)}`;
-  for (const param of p.params) s += `|${param.name} ${side.spell(param.type)}`;
+  const t = side.table;
+  const proto = t.sizeOrType(id);
+  let s = `${t.vlen(id)} ${side.spell(proto)}`;
+  if (t.has(proto) && t.kind(proto) === BtfKind.FUNC_PROTO) {
+    const n = t.wordCount(proto);
+    for (let at = 0; at + 2 <= n; at += 2) s += `|${side.nameAt(t.word(proto, at))}`;
+  }
   return s + tagsSignature(side, id);
 }
 
