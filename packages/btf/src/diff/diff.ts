@@ -1,10 +1,9 @@
 // diffBtf: what changed between two BTFs (two kernel builds, a module before and after a patch).
-// Each side is indexed once (its entities, spellings and flattened members are memoized per id),
-// entities are paired by name or place (match.ts), and only pairs whose signatures differ are
-// compared in detail.
+// Each side is indexed once (roots by name bytes, spellings memoized per id), entities are paired
+// by name or place (match.ts), and only pairs that do not read alike are compared in detail.
 
 import type { BtfTypeStore } from "../store.js";
-import { compareEntities, signatureOf } from "./compare/index.js";
+import { compareEntities, fingerprintOf, sameEntity } from "./compare/index.js";
 import { type Entity, entityLabel, indexRoots } from "./entities.js";
 import { matchEntities, type Matching } from "./match.js";
 import {
@@ -29,8 +28,8 @@ export function diffBtf(tableA: BtfTypeStore, tableB: BtfTypeStore): BtfDiff {
   const a = new DiffSide(tableA);
   const b = new DiffSide(tableB);
   const changedPairs: [Entity, Entity, Change[]][] = [];
-  const matching = matchEntities(a, indexRoots(a), b, indexRoots(b), signatureOf, (ea, eb) => {
-    if (signatureOf(a, ea) === signatureOf(b, eb)) return;
+  const matching = matchEntities(a, indexRoots(a), b, indexRoots(b), { same: sameEntity, fingerprint: fingerprintOf }, (ea, eb) => {
+    if (sameEntity(a, ea, b, eb)) return;
     const changes = compareEntities(a, ea, b, eb);
     if (changes.length > 0) changedPairs.push([ea, eb, changes]);
   });

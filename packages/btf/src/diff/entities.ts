@@ -13,10 +13,8 @@
 //   enumerator name, and matched by the names they share when that key moved.
 
 import { BtfKind } from "../constants.js";
-import type { BtfTypeStore } from "../store.js";
 import { anonymousTarget } from "./anonymous.js";
 import { FAMILIES, type Family, familyOf, kindWord } from "./kinds.js";
-import { forEachMember } from "./leaves.js";
 import { NameIndex } from "./name-index.js";
 import type { DiffSide } from "./side.js";
 
@@ -42,14 +40,14 @@ export function familyCode(code: number): Family {
  */
 export function indexRoots(side: DiffSide): NameIndex {
   const t = side.table;
-  const index = new NameIndex(t.strings, t.count);
+  const index = new NameIndex(side.text, t.count);
   for (let id = t.firstId; id <= t.lastId; id++) {
     const family = familyOf(t.kind(id));
     if (!family) continue;
     const code = FAMILIES.indexOf(family);
     const nameOff = t.nameOff(id);
     if (nameOff !== 0) index.add(code, nameOff, id);
-    else if ((family === "tag" || family === "enum") && !side.isHeld(id)) index.add(code | ANONYMOUS, firstNameOff(t, id), id);
+    else if ((family === "tag" || family === "enum") && !side.isHeld(id)) index.add(code | ANONYMOUS, firstNameOff(side, id), id);
     // Held anonymous types are their holder's children; an anonymous VAR or DATASEC is malformed.
   }
   return index;
@@ -60,14 +58,12 @@ export function rootEntity(family: Family, id: number, anonymous: boolean): Enti
 }
 
 /** The name offset of a struct's first member (through anonymous ones) or an enum's first enumerator; 0 if none. */
-function firstNameOff(t: BtfTypeStore, id: number): number {
+function firstNameOff(side: DiffSide, id: number): number {
+  const t = side.table;
   const kind = t.kind(id);
   if (kind === BtfKind.ENUM || kind === BtfKind.ENUM64) return t.vlen(id) > 0 ? t.word(id, 0) : 0;
-  let first = 0;
-  forEachMember(t, id, (nameOff) => {
-    if (first === 0) first = nameOff;
-  });
-  return first;
+  const members = side.walkMembers.fill(t, id);
+  return members.count > 0 ? members.nameOff[0]! : 0;
 }
 
 /** The anonymous types a matched entity holds by its named members, or as a typedef's or variable's type. */
@@ -82,7 +78,8 @@ export function childEntities(side: DiffSide, parent: Entity): Entity[] {
     children.push({ id, family: familyOf(t.kind(id))!, key: side.nameAt(nameOff), parent, anonymous: true });
   };
   if (kind === BtfKind.STRUCT || kind === BtfKind.UNION) {
-    forEachMember(t, parent.id, (nameOff, type) => add(type, nameOff));
+    const members = side.walkMembers.fill(t, parent.id);
+    for (let i = 0; i < members.count; i++) add(members.type[i]!, members.nameOff[i]!);
   } else if (kind === BtfKind.TYPEDEF || kind === BtfKind.VAR) {
     add(t.sizeOrType(parent.id), 0);
   }

@@ -4,7 +4,7 @@
 //
 // 1. Roots with the same family and key pair up. A key several types share on one side (static
 //    structs of one name in different units; pahole 1.24's repeated FUNCs) is a group: copies that
-//    read the same (equal signatures) count once, equal members of both sides pair, and what is
+//    read the same count once, equal members of both sides pair, and what is
 //    left pairs in id order; the rest are removed or added and labelled `(2 of 3)`.
 // 2. Anonymous roots left over pair with the one of the other side that shares most of their
 //    member or enumerator names (at least half of the smaller list): a new first enumerator does
@@ -27,10 +27,16 @@ export interface Matching {
   ordinals: Map<Entity, string>;
 }
 
-export type Signature = (side: DiffSide, e: Entity) => string;
+/** How alike two entities are: the comparison's business, handed in (compare/index.ts). */
+export interface Likeness {
+  /** Whether two entities read alike; the sides may be one (copies of a name on one side). */
+  same(a: DiffSide, ea: Entity, b: DiffSide, eb: Entity): boolean;
+  /** Equal for any two entities `same` calls alike: buckets a same-named group. */
+  fingerprint(side: DiffSide, e: Entity): string;
+}
 export type PairVisitor = (a: Entity, b: Entity) => void;
 
-export function matchEntities(a: DiffSide, rootsA: NameIndex, b: DiffSide, rootsB: NameIndex, signature: Signature, visit: PairVisitor): Matching {
+export function matchEntities(a: DiffSide, rootsA: NameIndex, b: DiffSide, rootsB: NameIndex, like: Likeness, visit: PairVisitor): Matching {
   const m: Matching = { removed: [], added: [], ordinals: new Map() };
   const pair = (ea: Entity, eb: Entity) => visitPair(a, ea, b, eb, visit);
   const entities = (index: NameIndex, e: number) => {
@@ -57,7 +63,7 @@ export function matchEntities(a: DiffSide, rootsA: NameIndex, b: DiffSide, roots
       const anonymous = (rootsA.code(ea) & ANONYMOUS) !== 0;
       pair(rootEntity(family, rootsA.id(ea), anonymous), rootEntity(family, rootsB.id(eb), anonymous));
     } else {
-      const group = matchGroup(a, entities(rootsA, ea), b, entities(rootsB, eb), signature, m);
+      const group = matchGroup(a, entities(rootsA, ea), b, entities(rootsB, eb), like, m);
       for (const [x, y] of group.pairs) pair(x, y);
       leave(leftA, group.leftA);
       leave(leftB, group.leftB);
@@ -91,52 +97,65 @@ function visitPair(a: DiffSide, ea: Entity, b: DiffSide, eb: Entity, visit: Pair
   }
 }
 
-function ids(v: number | number[]): number[] {
-  return typeof v === "number" ? [v] : v;
-}
-
 interface GroupMatch {
   pairs: [Entity, Entity][];
   leftA: Entity[];
   leftB: Entity[];
 }
 
-function matchGroup(a: DiffSide, listA: Entity[], b: DiffSide, listB: Entity[], signature: Signature, m: Matching): GroupMatch {
-  const distinctA = distinct(a, listA, signature);
-  const distinctB = distinct(b, listB, signature);
+function matchGroup(a: DiffSide, listA: Entity[], b: DiffSide, listB: Entity[], like: Likeness, m: Matching): GroupMatch {
+  const distinctA = distinct(a, listA, like);
+  const distinctB = distinct(b, listB, like);
   label(distinctA, m.ordinals);
   label(distinctB, m.ordinals);
   const pairs: [Entity, Entity][] = [];
   const unpairedA: Entity[] = [];
-  for (const [sig, ea] of distinctA) {
-    const eb = distinctB.get(sig);
+  const bucketsB = buckets(b, distinctB, like);
+  const pairedB = new Set<Entity>();
+  for (const ea of distinctA) {
+    const eb = bucketsB.get(like.fingerprint(a, ea))?.find((x) => !pairedB.has(x) && like.same(a, ea, b, x));
     if (eb) {
       pairs.push([ea, eb]);
-      distinctB.delete(sig);
+      pairedB.add(eb);
     } else {
       unpairedA.push(ea);
     }
   }
-  const unpairedB = [...distinctB.values()];
+  const unpairedB = distinctB.filter((e) => !pairedB.has(e));
   const n = Math.min(unpairedA.length, unpairedB.length);
   for (let i = 0; i < n; i++) pairs.push([unpairedA[i]!, unpairedB[i]!]);
   return { pairs, leftA: unpairedA.slice(n), leftB: unpairedB.slice(n) };
 }
 
-/** The group's members by signature, the first of each (in id order); later copies drop out. */
-function distinct(side: DiffSide, list: Entity[], signature: Signature): Map<string, Entity> {
-  const bySig = new Map<string, Entity>();
+/** The group's members that differ from every earlier one (in id order); later copies drop out. */
+function distinct(side: DiffSide, list: Entity[], like: Likeness): Entity[] {
+  const kept: Entity[] = [];
+  const seen = new Map<string, Entity[]>();
   for (const e of list) {
-    const sig = signature(side, e);
-    if (!bySig.has(sig)) bySig.set(sig, e);
+    const key = like.fingerprint(side, e);
+    const bucket = seen.get(key);
+    if (bucket?.some((k) => like.same(side, k, side, e))) continue;
+    if (bucket) bucket.push(e);
+    else seen.set(key, [e]);
+    kept.push(e);
   }
-  return bySig;
+  return kept;
 }
 
-function label(distinctOnes: Map<string, Entity>, ordinals: Map<Entity, string>): void {
-  if (distinctOnes.size < 2) return;
-  let k = 0;
-  for (const e of distinctOnes.values()) ordinals.set(e, `(${++k} of ${distinctOnes.size})`);
+function buckets(side: DiffSide, list: Entity[], like: Likeness): Map<string, Entity[]> {
+  const out = new Map<string, Entity[]>();
+  for (const e of list) {
+    const key = like.fingerprint(side, e);
+    const bucket = out.get(key);
+    if (bucket) bucket.push(e);
+    else out.set(key, [e]);
+  }
+  return out;
+}
+
+function label(distinctOnes: Entity[], ordinals: Map<Entity, string>): void {
+  if (distinctOnes.length < 2) return;
+  distinctOnes.forEach((e, k) => ordinals.set(e, `(${k + 1} of ${distinctOnes.length})`));
 }
 
 /** Pairs anonymous roots by the member or enumerator names they share, most shared first. */

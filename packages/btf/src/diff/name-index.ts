@@ -6,17 +6,17 @@
 import type { BtfStrings } from "../strings.js";
 
 /** A string table's bytes, its base's below its start offset (split BTF). */
-class StringBytes {
+export class NameText {
   readonly bytes: Uint8Array;
   readonly start: number;
-  readonly base: StringBytes | undefined;
+  readonly base: NameText | undefined;
   /** Where the last locate() found the string in `bytes`. */
   pos = 0;
 
   constructor(strings: BtfStrings) {
     this.bytes = strings.bytes();
     this.start = strings.startOffset;
-    this.base = strings.base ? new StringBytes(strings.base) : undefined;
+    this.base = strings.base ? new NameText(strings.base) : undefined;
   }
 
   /** The bytes holding offset `off` (sets `pos`); an empty array when it is outside the table. */
@@ -35,7 +35,7 @@ class StringBytes {
 const EMPTY = new Uint8Array(0);
 
 export class NameIndex {
-  private readonly text: StringBytes;
+  private readonly text: NameText;
   private readonly ids: Int32Array;
   private readonly offs: Uint32Array;
   private readonly codes: Uint8Array;
@@ -50,8 +50,8 @@ export class NameIndex {
   private readonly mask: number;
   private count = 0;
 
-  constructor(strings: BtfStrings, capacity: number) {
-    this.text = new StringBytes(strings);
+  constructor(text: NameText, capacity: number) {
+    this.text = text;
     this.ids = new Int32Array(capacity);
     this.offs = new Uint32Array(capacity);
     this.codes = new Uint8Array(capacity);
@@ -124,7 +124,7 @@ export class NameIndex {
     return this.next[e] === -1;
   }
 
-  private lookup(hash: number, code: number, text: StringBytes, nameOff: number): number {
+  private lookup(hash: number, code: number, text: NameText, nameOff: number): number {
     for (let slot = hash & this.mask; ; slot = (slot + 1) & this.mask) {
       const at = this.slots[slot]! - 1;
       if (at < 0) return -1;
@@ -140,7 +140,7 @@ export class NameIndex {
 }
 
 /** FNV-1a over the name's bytes up to its NUL, seeded with the code. */
-function hashName(text: StringBytes, code: number, off: number): number {
+function hashName(text: NameText, code: number, off: number): number {
   const bytes = text.locate(off);
   let h = Math.imul(2166136261 ^ code, 16777619);
   for (let i = text.pos; i < bytes.length; i++) {
@@ -151,7 +151,8 @@ function hashName(text: StringBytes, code: number, off: number): number {
   return h >>> 0;
 }
 
-function sameName(ta: StringBytes, offA: number, tb: StringBytes, offB: number): boolean {
+/** Whether the name at `offA` in one string table is the name at `offB` in another, byte for byte. */
+export function sameName(ta: NameText, offA: number, tb: NameText, offB: number): boolean {
   const a = ta.locate(offA);
   let i = ta.pos;
   const b = tb.locate(offB);

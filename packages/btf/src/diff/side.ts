@@ -6,20 +6,32 @@ import type { BtfTypeStore } from "../store.js";
 import { resolveTypeSize } from "../type-size.js";
 import { type Anonymity, findAnonymity } from "./anonymous.js";
 import { entityKindOf } from "./kinds.js";
-import { compositeLeaves, type Leaf } from "./leaves.js";
+import { compositeLeaves, type Leaf, MemberList } from "./leaves.js";
+import { NameText, sameName } from "./name-index.js";
 import type { EntityKind } from "./model.js";
 import { nameOf, TypeSpeller } from "./spell.js";
 
 export class DiffSide {
   readonly speller: TypeSpeller;
   readonly pointerSize: number;
-  private readonly sizeMemo = new Map<number, number>();
+  /** The string table's bytes, for comparing names with the other side's without decoding them. */
+  readonly text: NameText;
+  /** Reused by every comparison of members on this side (see sameComposite)... */
+  readonly members = new MemberList();
+  /** ...and the other operand's when both are on this side (same-named copies)... */
+  readonly moreMembers = new MemberList();
+  /** ...and one for walks that hand out what they found (a holder's children, a detailed comparison). */
+  readonly walkMembers = new MemberList();
+  /** resolveTypeSize by id, +2 so that 0 means "not known yet" (sizes are -1 or more). */
+  private readonly sizeMemo: Float64Array;
   private tagsByTarget: Map<number, string[]> | undefined;
   private anonymity: Anonymity | undefined;
 
   constructor(readonly table: BtfTypeStore) {
     this.speller = new TypeSpeller(table);
     this.pointerSize = guessPointerSize(table);
+    this.text = new NameText(table.strings);
+    this.sizeMemo = new Float64Array(table.lastId + 1);
   }
 
   name(id: number): string {
@@ -31,23 +43,28 @@ export class DiffSide {
     return off === 0 ? "" : (this.table.strings.tryGet(off) ?? `<bad name ${off}>`);
   }
 
+  /** Whether name offset `off` here names what `otherOff` names on the other side. */
+  sameNameAs(off: number, other: DiffSide, otherOff: number): boolean {
+    return sameName(this.text, off, other.text, otherOff);
+  }
+
   spell(id: number): string {
     return this.speller.spell(id);
   }
 
   /** Byte size of a type as libbpf resolves it, -1 when it has none. */
   byteSize(id: number): number {
-    let size = this.sizeMemo.get(id);
-    if (size === undefined) {
-      size = resolveTypeSize(this.table, id, this.pointerSize);
-      this.sizeMemo.set(id, size);
-    }
+    if (id < 0 || id >= this.sizeMemo.length) return resolveTypeSize(this.table, id, this.pointerSize);
+    const known = this.sizeMemo[id]!;
+    if (known !== 0) return known - 2;
+    const size = resolveTypeSize(this.table, id, this.pointerSize);
+    this.sizeMemo[id] = size + 2;
     return size;
   }
 
   /** The named members of a struct or union, through its anonymous members. */
   leaves(id: number): Leaf[] {
-    return compositeLeaves(this.table, id);
+    return compositeLeaves(this.table, id, this.walkMembers);
   }
 
   /**

@@ -70,7 +70,8 @@ function diff(fileA: string | undefined, fileB: string | undefined, options: Dif
   const different = hasDifferences(report);
   if (options.json) {
     const doc: DiffDocument = { a: { file: fileA, base: baseA ?? null }, b: { file: fileB, base: baseB ?? null }, different, ...report };
-    print(JSON.stringify(doc, null, 1));
+    // One line: two kernels' report is hundreds of thousands of lines indented; `jq .` indents it when wanted.
+    print(JSON.stringify(doc));
   } else {
     process.stdout.write(formatDiffText(report, { a: inputName(fileA, baseA), b: inputName(fileB, baseB) }, { summaryOnly: options.summary }));
   }

@@ -2,22 +2,31 @@
 // with old and new offsets, bitfield sizes and types.
 
 import { BtfKind } from "../../constants.js";
-import { forEachMember, type Leaf } from "../leaves.js";
+import type { Leaf } from "../leaves.js";
 import type { Change, Impact, MemberInfo } from "../model.js";
 import type { DiffSide } from "../side.js";
 import { retypeImpact } from "./impact.js";
-import { compareTags, tagsSignature } from "./tags.js";
+import { compareTags, sameTags } from "./tags.js";
 
-/** Equal on both sides exactly when compareComposites finds nothing. */
-export function compositeSignature(side: DiffSide, id: number): string {
-  const t = side.table;
-  const kind = t.kind(id);
-  if (kind === BtfKind.FWD) return `fwd ${t.kindFlag(id) ? "union" : "struct"}${tagsSignature(side, id)}`;
-  let s = `${kind} ${t.sizeOrType(id)}`;
-  forEachMember(t, id, (nameOff, type, bitOffset, bitfieldSize, via) => {
-    s += `|${side.nameAt(nameOff)} ${bitOffset} ${bitfieldSize} ${side.byteSize(type)} ${via} ${side.spell(type)}`;
-  });
-  return s + tagsSignature(side, id);
+/** Whether two structs, unions or declarations read alike: what compareComposites compares, without objects. */
+export function sameComposite(a: DiffSide, ia: number, b: DiffSide, ib: number): boolean {
+  const ta = a.table;
+  const tb = b.table;
+  const kind = ta.kind(ia);
+  if (kind !== tb.kind(ib)) return false;
+  if (kind === BtfKind.FWD) return ta.kindFlag(ia) === tb.kindFlag(ib) && sameTags(a, ia, b, ib);
+  if (ta.sizeOrType(ia) !== tb.sizeOrType(ib)) return false;
+  const ma = a.members.fill(ta, ia);
+  const mb = (b === a ? b.moreMembers : b.members).fill(tb, ib);
+  if (ma.count !== mb.count) return false;
+  for (let i = 0; i < ma.count; i++) {
+    if (ma.bitOffset[i] !== mb.bitOffset[i] || ma.bitfieldSize[i] !== mb.bitfieldSize[i] || ma.via[i] !== mb.via[i]) return false;
+    const typeA = ma.type[i]!;
+    const typeB = mb.type[i]!;
+    if (a.spell(typeA) !== b.spell(typeB) || a.byteSize(typeA) !== b.byteSize(typeB)) return false;
+    if (!a.sameNameAs(ma.nameOff[i]!, b, mb.nameOff[i]!)) return false;
+  }
+  return sameTags(a, ia, b, ib);
 }
 
 export function compareComposites(a: DiffSide, ia: number, b: DiffSide, ib: number): Change[] {

@@ -3,17 +3,26 @@
 
 import type { Change } from "../model.js";
 import type { DiffSide } from "../side.js";
-import { compareTags, tagsSignature } from "./tags.js";
+import { compareTags, sameTags } from "./tags.js";
 
 interface Entry {
   offset: number;
   size: number;
 }
 
-export function datasecSignature(side: DiffSide, id: number): string {
-  let s = String(side.table.sizeOrType(id));
-  for (const [name, e] of entries(side, id)) s += `|${name} ${e.offset} ${e.size}`;
-  return s + tagsSignature(side, id);
+/** Whether two sections have the same size and the same variables at the same places, in order. */
+export function sameDatasec(a: DiffSide, ia: number, b: DiffSide, ib: number): boolean {
+  const ta = a.table;
+  const tb = b.table;
+  if (ta.sizeOrType(ia) !== tb.sizeOrType(ib) || ta.vlen(ia) !== tb.vlen(ib)) return false;
+  const n = ta.wordCount(ia);
+  for (let at = 0; at + 3 <= n; at += 3) {
+    if (ta.word(ia, at + 1) !== tb.word(ib, at + 1) || ta.word(ia, at + 2) !== tb.word(ib, at + 2)) return false;
+    const va = ta.word(ia, at);
+    const vb = tb.word(ib, at);
+    if (!ta.has(va) || !tb.has(vb) || !a.sameNameAs(ta.nameOff(va), b, tb.nameOff(vb))) return false;
+  }
+  return sameTags(a, ia, b, ib);
 }
 
 export function compareDatasecs(a: DiffSide, ia: number, b: DiffSide, ib: number): Change[] {

@@ -5,19 +5,20 @@ import { BtfKind } from "../../constants.js";
 import { enum64Value } from "../../kinds/builtin/enums.js";
 import type { Change, EnumValue } from "../model.js";
 import type { DiffSide } from "../side.js";
-import { compareTags, tagsSignature } from "./tags.js";
+import { compareTags, sameTags } from "./tags.js";
 
-/** Kind, size, signedness and the enumerators' names and raw value words, as stored. */
-export function enumSignature(side: DiffSide, id: number): string {
-  const t = side.table;
-  let s = `${t.kind(id)} ${t.sizeOrType(id)} ${t.kindFlag(id) ? "signed" : "unsigned"}`;
-  const stride = t.kind(id) === BtfKind.ENUM64 ? 3 : 2;
-  const n = t.wordCount(id);
+/** Whether two enums read alike: kind, size, signedness, and each enumerator's name and value, in order. */
+export function sameEnum(a: DiffSide, ia: number, b: DiffSide, ib: number): boolean {
+  const ta = a.table;
+  const tb = b.table;
+  if (ta.info(ia) !== tb.info(ib) || ta.sizeOrType(ia) !== tb.sizeOrType(ib)) return false;
+  const stride = ta.kind(ia) === BtfKind.ENUM64 ? 3 : 2;
+  const n = ta.wordCount(ia);
   for (let at = 0; at + stride <= n; at += stride) {
-    s += `|${side.nameAt(t.word(id, at))}=${t.word(id, at + 1)}`;
-    if (stride === 3) s += `:${t.word(id, at + 2)}`;
+    if (ta.word(ia, at + 1) !== tb.word(ib, at + 1) || (stride === 3 && ta.word(ia, at + 2) !== tb.word(ib, at + 2))) return false;
+    if (!a.sameNameAs(ta.word(ia, at), b, tb.word(ib, at))) return false;
   }
-  return s + tagsSignature(side, id);
+  return sameTags(a, ia, b, ib);
 }
 
 export function compareEnums(a: DiffSide, ia: number, b: DiffSide, ib: number): Change[] {

@@ -5,24 +5,29 @@ import { BtfKind } from "../../constants.js";
 import type { Change, FuncParam } from "../model.js";
 import type { DiffSide } from "../side.js";
 import { argumentImpact } from "./impact.js";
-import { compareTags, tagsSignature } from "./tags.js";
+import { compareTags, sameTags } from "./tags.js";
 
+/** FUNC and VAR linkages number alike: static, global (allocated), extern. */
 const LINKAGE = ["static", "global", "extern"];
 
 export function linkageName(linkage: number): string {
   return LINKAGE[linkage] ?? `linkage ${linkage}`;
 }
 
-/** Linkage, then the prototype as stored (parameter names and spelled types); no object per parameter. */
-export function funcSignature(side: DiffSide, id: number): string {
-  const t = side.table;
-  const proto = t.sizeOrType(id);
-  let s = `${t.vlen(id)} ${side.spell(proto)}`;
-  if (t.has(proto) && t.kind(proto) === BtfKind.FUNC_PROTO) {
-    const n = t.wordCount(proto);
-    for (let at = 0; at + 2 <= n; at += 2) s += `|${side.nameAt(t.word(proto, at))}`;
+/** Whether two functions read alike: linkage, the prototype as spelled, and the parameter names. */
+export function sameFunc(a: DiffSide, ia: number, b: DiffSide, ib: number): boolean {
+  const ta = a.table;
+  const tb = b.table;
+  if (ta.vlen(ia) !== tb.vlen(ib)) return false;
+  const pa = ta.sizeOrType(ia);
+  const pb = tb.sizeOrType(ib);
+  if (a.spell(pa) !== b.spell(pb)) return false;
+  if (ta.has(pa) && ta.kind(pa) === BtfKind.FUNC_PROTO && tb.has(pb) && tb.kind(pb) === BtfKind.FUNC_PROTO) {
+    // Spelled alike, so the parameters are as many.
+    const n = ta.wordCount(pa);
+    for (let at = 0; at + 2 <= n; at += 2) if (!a.sameNameAs(ta.word(pa, at), b, tb.word(pb, at))) return false;
   }
-  return s + tagsSignature(side, id);
+  return sameTags(a, ia, b, ib);
 }
 
 export function compareFuncs(a: DiffSide, ia: number, b: DiffSide, ib: number): Change[] {

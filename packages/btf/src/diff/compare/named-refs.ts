@@ -7,11 +7,13 @@ import type { Change } from "../model.js";
 import type { DiffSide } from "../side.js";
 import { linkageName } from "./func.js";
 import { retypeImpact } from "./impact.js";
-import { compareTags, tagsSignature } from "./tags.js";
+import { compareTags, sameTags } from "./tags.js";
 
-export function typedefSignature(side: DiffSide, id: number): string {
-  const target = side.table.sizeOrType(id);
-  return `${side.byteSize(target)} ${side.spell(target)}${tagsSignature(side, id)}`;
+/** Whether two typedefs name the same type (spelled alike, of one size). */
+export function sameTypedef(a: DiffSide, ia: number, b: DiffSide, ib: number): boolean {
+  const ta = a.table.sizeOrType(ia);
+  const tb = b.table.sizeOrType(ib);
+  return a.spell(ta) === b.spell(tb) && a.byteSize(ta) === b.byteSize(tb) && sameTags(a, ia, b, ib);
 }
 
 export function compareTypedefs(a: DiffSide, ia: number, b: DiffSide, ib: number): Change[] {
@@ -21,8 +23,9 @@ export function compareTypedefs(a: DiffSide, ia: number, b: DiffSide, ib: number
   return changes;
 }
 
-export function varSignature(side: DiffSide, id: number): string {
-  return `${side.table.word(id, 0)} ${typedefSignature(side, id)}`;
+/** Whether two variables have the same linkage and type. */
+export function sameVar(a: DiffSide, ia: number, b: DiffSide, ib: number): boolean {
+  return a.table.word(ia, 0) === b.table.word(ib, 0) && sameTypedef(a, ia, b, ib);
 }
 
 export function compareVars(a: DiffSide, ia: number, b: DiffSide, ib: number): Change[] {
@@ -30,14 +33,18 @@ export function compareVars(a: DiffSide, ia: number, b: DiffSide, ib: number): C
   compareTarget(a, a.table.sizeOrType(ia), b, b.table.sizeOrType(ib), changes);
   const la = a.table.word(ia, 0);
   const lb = b.table.word(ib, 0);
-  if (la !== lb) changes.push({ change: "linkage", old: varLinkageName(la), new: varLinkageName(lb), impact: "compatible" });
+  if (la !== lb) changes.push({ change: "linkage", old: linkageName(la), new: linkageName(lb), impact: "compatible" });
   compareTags(a, ia, b, ib, changes);
   return changes;
 }
 
-export function scalarSignature(side: DiffSide, id: number): string {
-  const t = side.table;
-  return `${t.kind(id)} ${t.sizeOrType(id)} ${t.kind(id) === BtfKind.INT ? t.word(id, 0) : ""}${tagsSignature(side, id)}`;
+/** Whether two INTs or FLOATs have the same kind, size and encoding. */
+export function sameScalar(a: DiffSide, ia: number, b: DiffSide, ib: number): boolean {
+  const ta = a.table;
+  const tb = b.table;
+  const kind = ta.kind(ia);
+  if (kind !== tb.kind(ib) || ta.sizeOrType(ia) !== tb.sizeOrType(ib)) return false;
+  return (kind !== BtfKind.INT || ta.word(ia, 0) === tb.word(ib, 0)) && sameTags(a, ia, b, ib);
 }
 
 export function compareScalars(a: DiffSide, ia: number, b: DiffSide, ib: number): Change[] {
@@ -72,12 +79,6 @@ function compareTarget(a: DiffSide, ta: number, b: DiffSide, tb: number, out: Ch
     return;
   }
   out.push({ change: "type", old, new: now, impact: retypeImpact(a, ta, b, tb) });
-}
-
-const VAR_LINKAGE = ["static", "global", "extern"];
-
-function varLinkageName(linkage: number): string {
-  return VAR_LINKAGE[linkage] ?? `linkage ${linkage}`;
 }
 
 /** `signed char 8 bits`, `bool 8 bits`, `unsigned 32 bits at bit 3`. */

@@ -6,9 +6,12 @@ import type { DiffSide } from "../side.js";
 /** A function that loses `bpf_kfunc` is no longer callable from BPF: programs calling it fail to load. */
 const LOAD_BEARING_TAG = /^bpf_kfunc(@|$)/;
 
-export function tagsSignature(side: DiffSide, id: number): string {
-  const tags = side.tags(id);
-  return tags.length === 0 ? "" : `|tags ${tags.join(",")}`;
+export function sameTags(a: DiffSide, ia: number, b: DiffSide, ib: number): boolean {
+  const ta = a.tags(ia);
+  const tb = b.tags(ib);
+  if (ta.length !== tb.length) return false;
+  for (let i = 0; i < ta.length; i++) if (ta[i] !== tb[i]) return false;
+  return true;
 }
 
 export function compareTags(a: DiffSide, ia: number, b: DiffSide, ib: number, out: Change[]): void {
