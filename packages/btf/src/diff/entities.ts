@@ -66,12 +66,14 @@ function firstNameOff(side: DiffSide, id: number): number {
   return members.count > 0 ? members.nameOff[0]! : 0;
 }
 
+const NO_CHILDREN: readonly Entity[] = [];
+
 /** The anonymous types a matched entity holds by its named members, or as a typedef's or variable's type. */
-export function childEntities(side: DiffSide, parent: Entity): Entity[] {
+export function childEntities(side: DiffSide, parent: Entity): readonly Entity[] {
   const t = side.table;
   const kind = t.kind(parent.id);
+  if (!side.holdsAnonymous(parent.id)) return NO_CHILDREN;
   const children: Entity[] = [];
-  if (!side.holdsAnonymous(parent.id)) return children;
   const add = (type: number, nameOff: number) => {
     const id = anonymousTarget(t, type);
     if (id === 0 || !t.isOwn(id) || isAncestor(parent, id)) return;
@@ -95,7 +97,7 @@ export function memberNames(side: DiffSide, id: number): string[] {
   const stride = kind === BtfKind.ENUM ? 2 : 3;
   const names: string[] = [];
   const words = t.words(id);
-  for (let at = 0; at + stride <= words.length; at += stride) names.push(t.strings.tryGet(words[at]!) ?? "");
+  for (let at = 0; at + stride <= words.length; at += stride) names.push(side.nameAt(words[at]!));
   return names;
 }
 

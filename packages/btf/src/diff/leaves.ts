@@ -92,13 +92,18 @@ export class MemberList {
 }
 
 /** The named members of a STRUCT or UNION as objects (for the detailed comparison of a changed type). */
-export function compositeLeaves(t: BtfTypeStore, id: number, scratch = new MemberList()): Leaf[] {
+export function compositeLeaves(
+  t: BtfTypeStore,
+  id: number,
+  scratch = new MemberList(),
+  decode: (off: number) => string = (off) => t.strings.tryGet(off) ?? `<bad name ${off}>`,
+): Leaf[] {
   const list = scratch.fill(t, id);
   const leaves: Leaf[] = [];
   const seen = new Map<string, number>();
   for (let i = 0; i < list.count; i++) {
     const nameOff = list.nameOff[i]!;
-    const name = t.strings.tryGet(nameOff) ?? `<bad name ${nameOff}>`;
+    const name = decode(nameOff);
     const count = (seen.get(name) ?? 0) + 1;
     seen.set(name, count);
     leaves.push({

@@ -12,11 +12,26 @@ export class NameText {
   readonly base: NameText | undefined;
   /** Where the last locate() found the string in `bytes`. */
   pos = 0;
+  /** The same bytes as a Buffer: Node decodes a range in one native call, not a string per byte. */
+  private readonly buffer: Buffer;
 
   constructor(strings: BtfStrings) {
     this.bytes = strings.bytes();
     this.start = strings.startOffset;
     this.base = strings.base ? new NameText(strings.base) : undefined;
+    this.buffer = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+  }
+
+  /** The string at `off` ("" for 0); one outside the table is shown as such, never thrown. */
+  decode(off: number): string {
+    if (off === 0) return "";
+    if (off < this.start) return this.base ? this.base.decode(off) : `<bad name ${off}>`;
+    const start = off - this.start;
+    const bytes = this.bytes;
+    if (start >= bytes.length) return `<bad name ${off}>`;
+    let end = start;
+    while (end < bytes.length && bytes[end] !== 0) end++;
+    return this.buffer.toString("utf8", start, end);
   }
 
   /** The bytes holding offset `off` (sets `pos`); an empty array when it is outside the table. */

@@ -28,19 +28,19 @@ export class DiffSide {
   private anonymity: Anonymity | undefined;
 
   constructor(readonly table: BtfTypeStore) {
-    this.speller = new TypeSpeller(table);
-    this.pointerSize = guessPointerSize(table);
     this.text = new NameText(table.strings);
+    this.speller = new TypeSpeller(table, (off) => this.text.decode(off));
+    this.pointerSize = guessPointerSize(table);
     this.sizeMemo = new Float64Array(table.lastId + 1);
   }
 
   name(id: number): string {
-    return nameOf(this.table, id);
+    return this.text.decode(this.table.nameOff(id));
   }
 
   /** The string at a name offset ("" for 0); one outside the strings is shown, never thrown. */
   nameAt(off: number): string {
-    return off === 0 ? "" : (this.table.strings.tryGet(off) ?? `<bad name ${off}>`);
+    return this.text.decode(off);
   }
 
   /** Whether name offset `off` here names what `otherOff` names on the other side. */
@@ -64,7 +64,7 @@ export class DiffSide {
 
   /** The named members of a struct or union, through its anonymous members. */
   leaves(id: number): Leaf[] {
-    return compositeLeaves(this.table, id, this.walkMembers);
+    return compositeLeaves(this.table, id, this.walkMembers, (off) => this.text.decode(off));
   }
 
   /**

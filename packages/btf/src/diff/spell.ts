@@ -19,7 +19,11 @@ export class TypeSpeller {
   /** By id; ids outside the table are spelled each time (they are errors anyway). */
   private readonly memo: (string | undefined)[];
 
-  constructor(private readonly table: BtfTypeStore) {
+  /** `decode` turns a name offset into its string (a faster one than the table's may be handed in). */
+  constructor(
+    private readonly table: BtfTypeStore,
+    private readonly decode: (off: number) => string = (off) => (off === 0 ? "" : (table.strings.tryGet(off) ?? `<bad name ${off}>`)),
+  ) {
     this.memo = new Array<string | undefined>(table.lastId + 1);
   }
 
@@ -41,7 +45,7 @@ export class TypeSpeller {
   /** A named or anonymous struct, union, enum, typedef, INT or FLOAT: what ends a declarator. */
   baseName(id: number): string {
     const t = this.table;
-    const name = nameOf(t, id);
+    const name = this.decode(t.nameOff(id));
     switch (t.kind(id)) {
       case BtfKind.STRUCT:
         return name === "" ? "struct {…}" : `struct ${name}`;

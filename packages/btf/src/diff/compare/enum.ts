@@ -50,7 +50,7 @@ function enumerators(side: DiffSide, id: number): Map<string, EnumValue> {
   const words = t.words(id);
   const values = new Map<string, EnumValue>();
   for (let at = 0; at + stride <= words.length; at += stride) {
-    const name = t.strings.tryGet(words[at]!) ?? `<bad name ${words[at]}>`;
+    const name = side.nameAt(words[at]!);
     if (values.has(name)) continue;
     values.set(name, is64 ? exact(enum64Value(words[at + 1]!, words[at + 2]!, signed)) : signed ? words[at + 1]! | 0 : words[at + 1]!);
   }

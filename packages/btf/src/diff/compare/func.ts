@@ -91,7 +91,7 @@ function prototype(side: DiffSide, func: number): Prototype {
     const nameOff = t.word(proto, 2 * i);
     const type = t.word(proto, 2 * i + 1);
     if (i === n - 1 && nameOff === 0 && type === 0) varargs = true;
-    else params.push({ name: nameOff === 0 ? "" : (t.strings.tryGet(nameOff) ?? `<bad name ${nameOff}>`), type });
+    else params.push({ name: side.nameAt(nameOff), type });
   }
   return { ret: t.sizeOrType(proto), params, varargs };
 }
