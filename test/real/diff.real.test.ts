@@ -14,10 +14,12 @@ import type { Change, ChangedEntity } from "@btforge/btf";
 import type { DiffDocument } from "../../packages/cli/src/commands/diff.js";
 import { DIFF_JSON_SCHEMA } from "../../packages/cli/src/report/diff-schema.js";
 import { cliMissing, runCli } from "../support/cli.js";
-import { kernel612Missing, kernelMissing, KERNEL_612_DIR, KERNEL_DIR, VMLINUX, VMLINUX_612 } from "../support/kernel-files.js";
+import { KERNEL_6_1, KERNEL_6_12 } from "../support/kernel-files.js";
 import { skipBecause, toolMissing } from "../support/tools.js";
 
-const missing = cliMissing() ?? kernelMissing() ?? kernel612Missing();
+const VMLINUX = KERNEL_6_1.vmlinux;
+const VMLINUX_612 = KERNEL_6_12.vmlinux;
+const missing = cliMissing() ?? KERNEL_6_1.missing() ?? KERNEL_6_12.missing();
 const skip = skipBecause(missing, "diff of the 6.1 and 6.12 vmlinuxes");
 const noBpftool = skip || skipBecause(toolMissing("bpftool"), "diff against bpftool's dumps");
 const MODULE = "nf_tables.ko";
@@ -241,8 +243,8 @@ describe("btforge diff: Debian 6.1 vs 6.12 vmlinux", () => {
 
 describe("btforge diff: a module on each kernel (split BTF)", () => {
   test.skipIf(noBpftool)(`${MODULE} 6.1 on its vmlinux vs 6.12 on its own: agrees with bpftool -B`, async () => {
-    const modA = `${KERNEL_DIR}/modules/${MODULE}`;
-    const modB = `${KERNEL_612_DIR}/modules/${MODULE}`;
+    const modA = KERNEL_6_1.module(MODULE)!;
+    const modB = KERNEL_6_12.module(MODULE)!;
     const r = await runCli(["diff", modA, modB, "--base-a", VMLINUX, "--base-b", VMLINUX_612, "--json"], { timeoutMs: 300_000 });
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout) as DiffDocument;

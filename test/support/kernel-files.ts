@@ -54,14 +54,3 @@ export function kernelMissing(): string | undefined {
 export function kernelModules(): string[] {
   return KERNEL_6_1.modules();
 }
-
-/** The Debian 6.12 cloud kernel (test/real/fetch-kernel.sh 6.12): the newer side of `btforge diff`'s real pair. */
-export const KERNEL_612_DIR = join(CACHE_DIR, "6.12.107+deb12-cloud-amd64");
-export const VMLINUX_612 = join(KERNEL_612_DIR, "vmlinux");
-
-/** Undefined when the 6.12 vmlinux is cached, else why the suites that need it skip. */
-export function kernel612Missing(): string | undefined {
-  return existsSync(join(KERNEL_612_DIR, ".complete")) && existsSync(VMLINUX_612)
-    ? undefined
-    : `the Debian 6.12 vmlinux is not cached in ${KERNEL_612_DIR} (run test/real/fetch-kernel.sh 6.12)`;
-}

@@ -4,8 +4,8 @@
 //
 // 1. Roots with the same family and key pair up. A key several types share on one side (static
 //    structs of one name in different units; pahole 1.24's repeated FUNCs) is a group: copies that
-//    read the same count once, equal members of both sides pair, and what is
-//    left pairs in id order; the rest are removed or added and labelled `(2 of 3)`.
+//    read the same count once, alike members of both sides pair, and what is left pairs in id
+//    order; the rest are removed or added and labelled `(2 of 3)`.
 // 2. Anonymous roots left over pair with the one of the other side that shares most of their
 //    member or enumerator names (at least half of the smaller list): a new first enumerator does
 //    not make an anonymous enum new.
@@ -43,7 +43,7 @@ export function matchEntities(a: DiffSide, rootsA: NameIndex, b: DiffSide, roots
     const code = index.code(e);
     return index.chain(e).map((id) => rootEntity(familyCode(code), id, (code & ANONYMOUS) !== 0));
   };
-  // Anonymous roots left over, by family: matched by their names once every key has been tried.
+  // Roots left over, by family: the anonymous ones get another chance by their names once every key has been tried.
   const leftA = new Map<Family, Entity[]>();
   const leftB = new Map<Family, Entity[]>();
   const leave = (left: Map<Family, Entity[]>, list: Entity[]) => {
