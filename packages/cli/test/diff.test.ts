@@ -9,7 +9,7 @@ import { Ajv } from "ajv";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { BtfFuncLinkage, BtfIntEncoding, BtfTable, BtfVarLinkage, writeBtf } from "@btforge/btf";
 import { DIFF_JSON_SCHEMA } from "../src/report/diff-schema.js";
-import type { DiffDocument } from "../src/commands/diff.js";
+import { type DiffDocument, impliedBase } from "../src/commands/diff.js";
 import { cliMissing, runCli } from "../../../test/support/cli.js";
 import { skipBecause } from "../../../test/support/tools.js";
 
@@ -210,6 +210,13 @@ describe("btforge diff", () => {
     const mixed = await runCli(["diff", path("mod-a.btf"), path("mod-b.btf"), "-B", path("base-a.btf"), "--base-b", path("base-b.btf"), "--json"]);
     expect(mixed.code, mixed.stderr).toBe(0);
     expect(JSON.parse(mixed.stdout).b.base).toBe(path("base-b.btf"));
+  });
+
+  test("a module under /sys/kernel/btf is read on the running kernel's vmlinux unless a base is named", () => {
+    expect(impliedBase("/sys/kernel/btf/nf_tables")).toBe("/sys/kernel/btf/vmlinux");
+    expect(impliedBase("/sys/kernel/btf/../btf/kvm")).toBe("/sys/kernel/btf/vmlinux");
+    expect(impliedBase("/sys/kernel/btf/vmlinux")).toBeUndefined();
+    expect(impliedBase(path("mod-a.btf"))).toBeUndefined();
   });
 
   test.skipIf(notBuilt)("a split BTF without its base: one line that says to name it", async () => {

@@ -2,6 +2,7 @@
 // what changed between two BTFs (raw BTF, an ELF's .BTF, /sys/kernel/btf/*; split BTF on a base),
 // type by type, member by member, with what each change means for CO-RE. The comparison itself
 // lives in @btforge/btf (diffBtf); this module reads the inputs and prints the report.
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { type BtfDiff, BtfError, type BtfTable, diffBtf, hasDifferences, parseBtf } from "@btforge/btf";
 import { BtforgeError, btforgeError, readBtfBytes, readBtfFile } from "@btforge/core";
@@ -35,7 +36,8 @@ parameters in order. Each change is marked by what it means for a BPF program bu
   [unrelocatable]  CO-RE cannot relocate it (removed or renamed member, enumerator, type kind)
   [layout]         programs built without CO-RE break; CO-RE relocations follow it
 Split BTF (a module's) is compared on its base: -B for both sides, or --base-a/--base-b when the
-bases differ (two kernel builds); only the split parts are compared.
+bases differ (two kernel builds); only the split parts are compared. A module under
+/sys/kernel/btf is read on /sys/kernel/btf/vmlinux unless told otherwise.
 Exit status: 0, or with --exit-code 1 when the inputs differ; 1 for a bad input, 2 for bad usage.
   btforge diff /sys/kernel/btf/vmlinux vmlinux-6.12
   btforge diff old/nf_tables.ko new/nf_tables.ko --base-a old/vmlinux --base-b new/vmlinux --json`;
@@ -64,8 +66,8 @@ function diff(fileA: string | undefined, fileB: string | undefined, options: Dif
   }
   if (fileA === undefined || fileB === undefined) throw btforgeError("USAGE", ["diff needs two BTF files: btforge diff A B"]);
   if (options.json && options.summary) throw btforgeError("USAGE", ["--summary is for the text report; --json always has the summary"]);
-  const baseA = options.baseA ?? options.base;
-  const baseB = options.baseB ?? options.base;
+  const baseA = options.baseA ?? options.base ?? impliedBase(fileA);
+  const baseB = options.baseB ?? options.base ?? impliedBase(fileB);
   const report = diffBtf(readSide(fileA, baseA), readSide(fileB, baseB));
   const different = hasDifferences(report);
   if (options.json) {
@@ -76,6 +78,17 @@ function diff(fileA: string | undefined, fileB: string | undefined, options: Dif
     process.stdout.write(formatDiffText(report, { a: inputName(fileA, baseA), b: inputName(fileB, baseB) }, { summaryOnly: options.summary }));
   }
   if (options.exitCode && different) throw new ExitCode(1);
+}
+
+const SYSFS_BTF = "/sys/kernel/btf/";
+
+/**
+ * A module's BTF under /sys/kernel/btf is split BTF on the running kernel's: its base goes without
+ * saying, as with `bpftool btf dump file /sys/kernel/btf/MODULE`.
+ */
+export function impliedBase(file: string): string | undefined {
+  const path = resolve(file);
+  return path.startsWith(SYSFS_BTF) && path !== `${SYSFS_BTF}vmlinux` ? `${SYSFS_BTF}vmlinux` : undefined;
 }
 
 /** Parsed on its base when it has one. Both inputs are read before anything is printed. */
