@@ -453,7 +453,7 @@ describe("functions", () => {
 });
 
 describe("same names, split BTF", () => {
-  test("same-named types: identical copies count once; different ones pair in order and carry (k of n)", () => {
+  test("same-named types: identical copies count once; a lone changed one pairs and carries (k of n)", () => {
     const d = diffOf(({ t, int, long }, v) => {
       // Two identical copies in A, one in B: no difference.
       const twin = () => t.addStruct("twin", 4, [{ name: "x", type: int, bitOffset: 0 }]);
@@ -466,6 +466,27 @@ describe("same names, split BTF", () => {
     expect(d.removed).toEqual([]);
     expect(d.added).toEqual([]);
     expect(d.changed.map((c) => c.label)).toEqual(["struct dup (2 of 2)"]);
+  });
+
+  test("anonymous look-alikes (the kernel's trace-event unions) pair only when one pairing stands out", () => {
+    const d = diffOf(({ t, int }, v) => {
+      const event = t.addStruct("raw_event", 8, [{ name: "x", type: int, bitOffset: 0 }]);
+      const union = (handler: string) =>
+        t.addUnion("", 8, [
+          { name: "event", type: event, bitOffset: 0 },
+          { name: "handler", type: t.addTypedef(handler, int), bitOffset: 0 },
+        ]);
+      union("trace_kept");
+      for (const name of v === "a" ? ["trace_gone1", "trace_gone2"] : ["trace_new1", "trace_new2", "trace_new3"]) union(name);
+    });
+    expect(d.changed).toEqual([]);
+    expect(d.removed.map((e) => e.label)).toEqual([
+      "(anon union: struct raw_event event; trace_gone1 handler) (2 of 3)",
+      "(anon union: struct raw_event event; trace_gone2 handler) (3 of 3)",
+      "typedef trace_gone1",
+      "typedef trace_gone2",
+    ]);
+    expect(d.added.filter((e) => e.name === null)).toHaveLength(3);
   });
 
   test("split BTF: only the split parts are compared; base types are spelled by name", () => {

@@ -3,7 +3,7 @@
 // by name or place (match.ts), and only pairs that do not read alike are compared in detail.
 
 import type { BtfTypeStore } from "../store.js";
-import { compareEntities, fingerprintOf, sameEntity } from "./compare/index.js";
+import { affinityOf, compareEntities, fingerprintOf, sameEntity } from "./compare/index.js";
 import { type Entity, entityLabel, indexRoots } from "./entities.js";
 import { matchEntities, type Matching } from "./match.js";
 import {
@@ -28,7 +28,7 @@ export function diffBtf(tableA: BtfTypeStore, tableB: BtfTypeStore): BtfDiff {
   const a = new DiffSide(tableA);
   const b = new DiffSide(tableB);
   const changedPairs: [Entity, Entity, Change[]][] = [];
-  const matching = matchEntities(a, indexRoots(a), b, indexRoots(b), { same: sameEntity, fingerprint: fingerprintOf }, (ea, eb) => {
+  const matching = matchEntities(a, indexRoots(a), b, indexRoots(b), { same: sameEntity, fingerprint: fingerprintOf, affinity: affinityOf }, (ea, eb) => {
     if (sameEntity(a, ea, b, eb)) return;
     const changes = compareEntities(a, ea, b, eb);
     if (changes.length > 0) changedPairs.push([ea, eb, changes]);

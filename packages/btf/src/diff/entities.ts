@@ -109,8 +109,24 @@ export function entityPath(side: DiffSide, e: Entity): string {
   }
   const word = kindWord(side.table, e.id);
   if (!e.anonymous) return word === "" ? side.name(e.id) : `${word} ${side.name(e.id)}`;
-  const first = memberNames(side, e.id)[0];
-  return first === undefined ? `(anon ${word})` : `(anon ${word}: ${first})`;
+  return `(anon ${word}${anonymousSummary(side, e.id)})`;
+}
+
+/** How many members an anonymous struct's label shows. */
+const SHOWN_MEMBERS = 3;
+
+/**
+ * What tells an anonymous type nothing holds from its like: its first enumerator (unique in C), or
+ * its first members as declared (`: struct bpf_raw_event_map event; btf_trace_console handler`).
+ */
+function anonymousSummary(side: DiffSide, id: number): string {
+  const t = side.table;
+  const kind = t.kind(id);
+  if (kind === BtfKind.ENUM || kind === BtfKind.ENUM64) return t.vlen(id) > 0 ? `: ${side.nameAt(t.word(id, 0))}` : "";
+  const leaves = side.leaves(id);
+  if (leaves.length === 0) return "";
+  const shown = leaves.slice(0, SHOWN_MEMBERS).map((l) => side.speller.declare(l.type, l.key));
+  return `: ${shown.join("; ")}${leaves.length > SHOWN_MEMBERS ? "; …" : ""}`;
 }
 
 /** What people read: the path, and for an anonymous type held somewhere, what it is. */

@@ -4,11 +4,11 @@
 //
 // 1. Roots with the same family and key pair up. A key several types share on one side (static
 //    structs of one name in different units; pahole 1.24's repeated FUNCs) is a group: copies that
-//    read the same count once, alike members of both sides pair, and what is left pairs in id
-//    order; the rest are removed or added and labelled `(2 of 3)`.
-// 2. Anonymous roots left over pair with the one of the other side that shares most of their
-//    member or enumerator names (at least half of the smaller list): a new first enumerator does
-//    not make an anonymous enum new.
+//    read the same count once, alike members of both sides pair, and what is left pairs where one
+//    pairing stands out; the rest are removed or added and labelled `(2 of 3)`.
+// 2. Anonymous roots left over pair with the one of the other side they have most in common with
+//    (members by name and type, enumerators by name; at least half, and no other as much): a new
+//    first enumerator does not make an anonymous enum new.
 // 3. Under every pair, the anonymous types held by the same member (or as the same typedef's or
 //    variable's type) pair, and so on down. Held anonymous types never count as removed or
 //    added themselves: the member that held them does.
@@ -33,6 +33,8 @@ export interface Likeness {
   same(a: DiffSide, ea: Entity, b: DiffSide, eb: Entity): boolean;
   /** Equal for any two entities `same` calls alike: buckets a same-named group. */
   fingerprint(side: DiffSide, e: Entity): string;
+  /** How much two different entities have in common (members, enumerators): pairs what is left of a group. */
+  affinity(a: DiffSide, ea: Entity, b: DiffSide, eb: Entity): number;
 }
 export type PairVisitor = (a: Entity, b: Entity) => void;
 
@@ -75,7 +77,7 @@ export function matchEntities(a: DiffSide, rootsA: NameIndex, b: DiffSide, roots
     const listA = leftA.get(family) ?? [];
     const listB = leftB.get(family) ?? [];
     const paired = new Set<Entity>();
-    for (const [ea, eb] of matchByNames(a, listA.filter((e) => e.anonymous), b, listB.filter((e) => e.anonymous))) {
+    for (const [ea, eb] of matchByNames(a, listA.filter((e) => e.anonymous), b, listB.filter((e) => e.anonymous), like)) {
       pair(ea, eb);
       paired.add(ea).add(eb);
     }
@@ -121,10 +123,35 @@ function matchGroup(a: DiffSide, listA: Entity[], b: DiffSide, listB: Entity[], 
       unpairedA.push(ea);
     }
   }
+  // What is left pairs only where one pairing stands out: one left on each side, or the member of
+  // the other side that has the most in common with it, and no other as much. Two changed copies of `struct foo` pair; the
+  // kernel's hundreds of anonymous trace-event unions, alike but for one member's type, do not
+  // pair at random: they are removed and added.
+  const leftA: Entity[] = [];
   const unpairedB = distinctB.filter((e) => !pairedB.has(e));
-  const n = Math.min(unpairedA.length, unpairedB.length);
-  for (let i = 0; i < n; i++) pairs.push([unpairedA[i]!, unpairedB[i]!]);
-  return { pairs, leftA: unpairedA.slice(n), leftB: unpairedB.slice(n) };
+  if (unpairedA.length === 1 && unpairedB.length === 1) {
+    // One of this name changed: nothing else it could be.
+    pairs.push([unpairedA[0]!, unpairedB[0]!]);
+    return { pairs, leftA, leftB: [] };
+  }
+  for (const ea of unpairedA) {
+    let best: Entity | undefined;
+    let bestScore = 0;
+    let tie = false;
+    for (const eb of distinctB) {
+      if (pairedB.has(eb)) continue;
+      const score = like.affinity(a, ea, b, eb);
+      if (score > bestScore) [best, bestScore, tie] = [eb, score, false];
+      else if (score === bestScore && score > 0) tie = true;
+    }
+    if (best && !tie) {
+      pairs.push([ea, best]);
+      pairedB.add(best);
+    } else {
+      leftA.push(ea);
+    }
+  }
+  return { pairs, leftA, leftB: distinctB.filter((e) => !pairedB.has(e)) };
 }
 
 /** The group's members that differ from every earlier one (in id order); later copies drop out. */
@@ -158,14 +185,17 @@ function label(distinctOnes: Entity[], ordinals: Map<Entity, string>): void {
   distinctOnes.forEach((e, k) => ordinals.set(e, `(${k + 1} of ${distinctOnes.length})`));
 }
 
-/** Pairs anonymous roots by the member or enumerator names they share, most shared first. */
-function matchByNames(a: DiffSide, listA: Entity[], b: DiffSide, listB: Entity[]): [Entity, Entity][] {
+/**
+ * Pairs anonymous roots with the one of the other side they have most in common with (members by
+ * name and type, enumerators by name): at least half of the smaller one's, and no other as much.
+ */
+function matchByNames(a: DiffSide, listA: Entity[], b: DiffSide, listB: Entity[], like: Likeness): [Entity, Entity][] {
   if (listA.length === 0 || listB.length === 0) return [];
-  const namesB = new Map<Entity, number>();
+  const sizeB = new Map<Entity, number>();
   const byName = new Map<string, Entity[]>();
   for (const e of listB) {
     const names = new Set(memberNames(b, e.id));
-    namesB.set(e, names.size);
+    sizeB.set(e, names.size);
     for (const name of names) {
       const list = byName.get(name);
       if (list) list.push(e);
@@ -176,17 +206,17 @@ function matchByNames(a: DiffSide, listA: Entity[], b: DiffSide, listB: Entity[]
   const pairs: [Entity, Entity][] = [];
   for (const ea of listA) {
     const names = new Set(memberNames(a, ea.id));
-    const shared = new Map<Entity, number>();
-    for (const name of names) for (const eb of byName.get(name) ?? []) if (!taken.has(eb)) shared.set(eb, (shared.get(eb) ?? 0) + 1);
+    const candidates = new Set<Entity>();
+    for (const name of names) for (const eb of byName.get(name) ?? []) if (!taken.has(eb)) candidates.add(eb);
     let best: Entity | undefined;
-    let bestCount = 0;
-    for (const [eb, count] of shared) {
-      if (count > bestCount || (count === bestCount && best && eb.id < best.id)) {
-        best = eb;
-        bestCount = count;
-      }
+    let bestScore = 0;
+    let tie = false;
+    for (const eb of candidates) {
+      const score = like.affinity(a, ea, b, eb);
+      if (score > bestScore) [best, bestScore, tie] = [eb, score, false];
+      else if (score === bestScore && score > 0) tie = true;
     }
-    if (best && bestCount * 2 >= Math.min(names.size, namesB.get(best)!)) {
+    if (best && !tie && bestScore * 2 >= Math.min(names.size, sizeB.get(best)!)) {
       taken.add(best);
       pairs.push([ea, best]);
     }

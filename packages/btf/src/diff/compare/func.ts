@@ -14,18 +14,28 @@ export function linkageName(linkage: number): string {
   return LINKAGE[linkage] ?? `linkage ${linkage}`;
 }
 
-/** Whether two functions read alike: linkage, the prototype as spelled, and the parameter names. */
+/**
+ * Whether two functions read alike: linkage, return type, and each parameter's type and name, as
+ * compareFuncs compares them. Parameter by parameter rather than as whole spelled prototypes: the
+ * prototypes of 45k functions are mostly made of a few hundred parameter types spelled once.
+ */
 export function sameFunc(a: DiffSide, ia: number, b: DiffSide, ib: number): boolean {
   const ta = a.table;
   const tb = b.table;
   if (ta.vlen(ia) !== tb.vlen(ib)) return false;
   const pa = ta.sizeOrType(ia);
   const pb = tb.sizeOrType(ib);
-  if (a.spell(pa) !== b.spell(pb)) return false;
-  if (ta.has(pa) && ta.kind(pa) === BtfKind.FUNC_PROTO && tb.has(pb) && tb.kind(pb) === BtfKind.FUNC_PROTO) {
-    // Spelled alike, so the parameters are as many.
-    const n = ta.wordCount(pa);
-    for (let at = 0; at + 2 <= n; at += 2) if (!a.sameNameAs(ta.word(pa, at), b, tb.word(pb, at))) return false;
+  const protoA = ta.has(pa) && ta.kind(pa) === BtfKind.FUNC_PROTO;
+  const protoB = tb.has(pb) && tb.kind(pb) === BtfKind.FUNC_PROTO;
+  if (!protoA || !protoB) return protoA === protoB && a.spell(pa) === b.spell(pb) && sameTags(a, ia, b, ib);
+  if (ta.vlen(pa) !== tb.vlen(pb) || a.spell(ta.sizeOrType(pa)) !== b.spell(tb.sizeOrType(pb))) return false;
+  const n = ta.wordCount(pa);
+  for (let at = 0; at + 2 <= n; at += 2) {
+    const typeA = ta.word(pa, at + 1);
+    const typeB = tb.word(pb, at + 1);
+    // A 0 type is void only as the last "parameter" of a variadic prototype: spelled "void" elsewhere.
+    if ((typeA === 0) !== (typeB === 0) || a.spell(typeA) !== b.spell(typeB)) return false;
+    if (!a.sameNameAs(ta.word(pa, at), b, tb.word(pb, at))) return false;
   }
   return sameTags(a, ia, b, ib);
 }

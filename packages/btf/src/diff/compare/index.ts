@@ -2,7 +2,7 @@
 // without making an object: the great majority of types pass it) and the detailed comparison.
 
 import { BtfKind } from "../../constants.js";
-import type { Entity } from "../entities.js";
+import { type Entity, memberNames } from "../entities.js";
 import type { Family } from "../kinds.js";
 import type { Change } from "../model.js";
 import type { DiffSide } from "../side.js";
@@ -56,6 +56,26 @@ export function fingerprintOf(side: DiffSide, e: Entity): string {
     default:
       return `${head} ${t.sizeOrType(id)} ${t.wordCount(id) > 1 ? t.word(id, 1) : ""}`;
   }
+}
+
+/**
+ * What two different entities of one family have in common: for structs and unions the members
+ * alike by name and spelled type, for enums the enumerator names; 1 for other kinds (any two are
+ * as close).
+ */
+export function affinityOf(a: DiffSide, ea: Entity, b: DiffSide, eb: Entity): number {
+  if (ea.family === "enum") {
+    const names = new Set(memberNames(a, ea.id));
+    return memberNames(b, eb.id).filter((n) => names.has(n)).length;
+  }
+  if (ea.family !== "tag" || a.table.kind(ea.id) === BtfKind.FWD || b.table.kind(eb.id) === BtfKind.FWD) return 1;
+  const ma = a.members.fill(a.table, ea.id);
+  const mine = new Set<string>();
+  for (let i = 0; i < ma.count; i++) mine.add(`${a.nameAt(ma.nameOff[i]!)} ${a.spell(ma.type[i]!)}`);
+  const mb = (b === a ? b.moreMembers : b.members).fill(b.table, eb.id);
+  let shared = 0;
+  for (let i = 0; i < mb.count; i++) if (mine.has(`${b.nameAt(mb.nameOff[i]!)} ${b.spell(mb.type[i]!)}`)) shared++;
+  return shared;
 }
 
 export function compareEntities(a: DiffSide, ea: Entity, b: DiffSide, eb: Entity): Change[] {
