@@ -9,14 +9,14 @@ export function haveTool(cmd) {
   return spawnSync(cmd, ["--version"], { stdio: "ignore" }).status === 0;
 }
 
-/** Runs `argv` (stdout discarded) and returns { label, seconds, maxRssMB, status }. */
+/** Runs `argv` (stdout discarded) and returns { label, seconds, maxRssMB, cpuSeconds (user + system, children included), status }. */
 export function measure(label, argv) {
   if (!existsSync(GNU_TIME)) throw new Error(`${GNU_TIME} is missing (apt-get install time)`);
-  const r = spawnSync(GNU_TIME, ["-f", "%e %M", ...argv], { stdio: ["ignore", "ignore", "pipe"], encoding: "utf8", maxBuffer: 1 << 26 });
+  const r = spawnSync(GNU_TIME, ["-f", "%e %M %U %S", ...argv], { stdio: ["ignore", "ignore", "pipe"], encoding: "utf8", maxBuffer: 1 << 26 });
   const last = r.stderr.trim().split("\n").pop() ?? "";
-  const [seconds, kb] = last.split(" ").map(Number);
+  const [seconds, kb, user, system] = last.split(" ").map(Number);
   if (r.status !== 0) console.error(`${label}: exit ${r.status}\n${r.stderr.slice(0, 2000)}`);
-  return { label, seconds, maxRssMB: Math.round(kb / 1024), status: r.status };
+  return { label, seconds, maxRssMB: Math.round(kb / 1024), cpuSeconds: user + system, status: r.status };
 }
 
 /** Best (lowest wall time) of `runs` measurements. */

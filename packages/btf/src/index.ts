@@ -57,3 +57,27 @@ export {
   type RunningKernelTarget,
 } from "./kernel/index.js";
 export { dumpC, type DumpCOptions } from "./cdump/index.js";
+// Comparing two BTFs (btforge diff).
+export {
+  diffBtf,
+  hasDifferences,
+  worse,
+  fieldsCoreCompatible,
+  essentialName,
+  TypeSpeller,
+  IMPACTS,
+  ENTITY_KINDS,
+  type BtfDiff,
+  type Change,
+  type ChangeName,
+  type ChangedEntity,
+  type DiffSummary,
+  type EntityKind,
+  type EntitySide,
+  type EnumValue,
+  type FuncParam,
+  type Impact,
+  type KindCounts,
+  type ListedEntity,
+  type MemberInfo,
+} from "./diff/index.js";

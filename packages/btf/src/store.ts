@@ -210,10 +210,12 @@ export class BtfTypeStore {
     this.sizeCol.push(sizeOrType >>> 0);
     const words = this.wordsCol;
     words.reserve(count);
-    if (trailing instanceof Uint32Array) {
+    if (trailing instanceof Uint32Array && count > 16) {
       words.data.set(trailing.subarray(start, start + count), words.length);
       words.length += count;
     } else {
+      // A short run (most types: a few words) is copied in place: a subarray per type would be
+      // 100k short-lived views for a vmlinux.
       for (let k = 0; k < count; k++) words.data[words.length++] = trailing[start + k]! >>> 0;
     }
     this.wordStart.push(words.length);

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 // Configurations name the built-in plugins (dedup, percpu-vars, global-vars) by short name: every
 // command that encodes needs them registered first.
 import "../builtin-plugins.js";
+import { register as diff } from "./diff.js";
 import { register as dump } from "./dump.js";
 import { register as dwarfStats } from "./dwarf-stats.js";
 import { register as encode } from "./encode.js";
@@ -17,4 +18,5 @@ export function registerCommands(program: Command): void {
   dump(program);
   validate(program);
   pahole(program);
+  diff(program);
 }
